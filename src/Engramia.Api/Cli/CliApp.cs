@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Engramia.Application;
+using Engramia.Infrastructure;
+using Engramia.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Engramia.Api.Cli;
+
+/// <summary>
+/// Operator commands for work without HTTP access (in place of Alembic and upstream's CLI).
+/// Each command builds the same services as the web host, so configuration is validated the same way.
+/// </summary>
+public static class CliApp
+{
+    private static readonly string[] Verbs = ["db", "keys"];
+
+    public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Engramia operator commands. Without arguments the binary serves the HTTP API.");
+        root.Subcommands.Add(DbCommands.Create(BuildServices));
+        foreach (var command in ExtraCommands)
+        {
+            root.Subcommands.Add(command(BuildServices));
+        }
+
+        try
+        {
+            return await root.Parse(args).InvokeAsync();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidSettingException)
+        {
+            var message = ex is OptionsValidationException ove ? string.Join(Environment.NewLine, ove.Failures) : ex.Message;
+            await Console.Error.WriteLineAsync($"FATAL: invalid configuration: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Command groups contributed by other features (for example <c>keys</c>).</summary>
+    internal static List<Func<Func<ServiceProvider>, Command>> ExtraCommands { get; } = [];
+
+    private static ServiceProvider BuildServices()
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddApplication().AddInfrastructure(configuration);
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var validator = new StorageOptionsValidator().Validate(null, provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+        if (validator.Failed)
+        {
+            throw new OptionsValidationException(nameof(StorageOptions), typeof(StorageOptions), validator.Failures);
+        }
+
+        return provider;
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using Engramia.Infrastructure.Persistence;
+
+namespace Engramia.Api.Cli;
+
+/// <summary>
+/// <c>db upgrade [target]</c>, <c>db downgrade &lt;target|-1&gt;</c>, <c>db current</c>, <c>db history</c>:
+/// the Alembic commands of the runbook, over EF Core migrations.
+/// </summary>
+internal static class DbCommands
+{
+    public static Command Create(Func<ServiceProvider> services)
+    {
+        var db = new Command("db", "Inspect and migrate the database schema.");
+
+        var upgradeTarget = new Argument<string?>("target") { Description = "Migration to reach (default: head, the newest).", Arity = ArgumentArity.ZeroOrOne };
+        var upgrade = new Command("upgrade", "Apply migrations up to the target (default: head).") { upgradeTarget };
+        upgrade.SetAction((parse, ct) => Run(services, async (migrations, output) =>
+        {
+            var target = parse.GetValue(upgradeTarget);
+            var before = await migrations.GetStateAsync(ct);
+            await migrations.UpgradeAsync(target, ct);
+            var after = await migrations.GetStateAsync(ct);
+            foreach (var applied in after.Applied.Except(before.Applied))
+            {
+                output.WriteLine($"Applied {applied}");
+            }
+
+            output.WriteLine($"Current: {Describe(after)}");
+            return 0;
+        }, ct));
+
+        var downgradeTarget = new Argument<string>("target") { Description = "-N to step back N migrations, a migration id/name, or 'base' for an empty schema." };
+        var downgrade = new Command("downgrade", "Revert migrations down to the target. Take a backup (pg_dump -Fc) first.") { downgradeTarget };
+        downgrade.SetAction((parse, ct) => Run(services, async (migrations, output) =>
+        {
+            await Console.Error.WriteLineAsync("WARNING: downgrades can drop tables and columns. Take a backup first: pg_dump -Fc engramia > pre_downgrade.dump");
+            var before = await migrations.GetStateAsync(ct);
+            var destination = await migrations.DowngradeAsync(parse.GetValue(downgradeTarget)!, ct);
+            var after = await migrations.GetStateAsync(ct);
+            foreach (var reverted in before.Applied.Except(after.Applied).Reverse())
+            {
+                output.WriteLine($"Reverted {reverted}");
+            }
+
+            output.WriteLine($"Current: {(destination == DatabaseMigrations.Base ? "base (no migration applied)" : Describe(after))}");
+            return 0;
+        }, ct));
+
+        var current = new Command("current", "Print the newest applied migration.");
+        current.SetAction((_, ct) => Run(services, async (migrations, output) =>
+        {
+            output.WriteLine(Describe(await migrations.GetStateAsync(ct)));
+            return 0;
+        }, ct));
+
+        var history = new Command("history", "List every migration, newest first, with its state.");
+        history.SetAction((_, ct) => Run(services, async (migrations, output) =>
+        {
+            var state = await migrations.GetStateAsync(ct);
+            foreach (var id in state.All.Reverse())
+            {
+                var marks = new List<string> { state.Applied.Contains(id) ? "applied" : "pending" };
+                if (id == state.Newest)
+                {
+                    marks.Add("head");
+                }
+
+                if (id == state.Current)
+                {
+                    marks.Add("current");
+                }
+
+                output.WriteLine($"{id} ({string.Join(", ", marks)})");
+            }
+
+            return 0;
+        }, ct));
+
+        db.Subcommands.Add(upgrade);
+        db.Subcommands.Add(downgrade);
+        db.Subcommands.Add(current);
+        db.Subcommands.Add(history);
+        return db;
+    }
+
+    private static string Describe(MigrationState state) => state.Current switch
+    {
+        null => "base (no migration applied)",
+        var id when id == state.Newest => $"{id} (head)",
+        var id => $"{id} (behind head {state.Newest})",
+    };
+
+    private static async Task<int> Run(Func<ServiceProvider> services, Func<DatabaseMigrations, TextWriter, Task<int>> action, CancellationToken ct)
+    {
+        await using var provider = services();
+        await using var scope = provider.CreateAsyncScope();
+        try
+        {
+            return await action(scope.ServiceProvider.GetRequiredService<DatabaseMigrations>(), Console.Out);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 2;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: database operation failed: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            _ = ct;
+        }
+    }
+}

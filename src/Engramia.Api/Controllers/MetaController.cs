@@ -1,0 +1,20 @@
+using Engramia.Application.Health.GetHealth;
+using Engramia.Application.Health.GetVersion;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Engramia.Api.Controllers;
+
+/// <summary>Public meta endpoints: no credentials, no secrets.</summary>
+[ApiController]
+[Route("v1")]
+public sealed class MetaController(ISender sender) : ControllerBase
+{
+    [HttpGet("version")]
+    public async Task<VersionInfo> Version(CancellationToken cancellationToken) =>
+        await sender.Send(new GetVersionQuery(), cancellationToken);
+
+    [HttpGet("health")]
+    public async Task<HealthInfo> Health(CancellationToken cancellationToken) =>
+        await sender.Send(new GetHealthQuery(), cancellationToken);
+}

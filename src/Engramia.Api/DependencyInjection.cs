@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Engramia.Api.Errors;
+using Engramia.Api.Hosting;
+using Engramia.Application.Common.Behaviours;
+using Engramia.Application.Common.Interfaces;
+using Mediator;
+
+namespace Engramia.Api;
+
+public static class DependencyInjection
+{
+    /// <summary>Web layer: controllers with the wire JSON rules, the mediator pipeline, error envelopes.</summary>
+    public static IServiceCollection AddApi(this IServiceCollection services)
+    {
+        services.AddMediator((MediatorOptions options) =>
+        {
+            // Handlers use the scoped DbContext and request context; the default Singleton would capture them.
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(Engramia.Application.DependencyInjection)];
+            options.PipelineBehaviors =
+            [
+                typeof(ExceptionLoggingBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+            ];
+        });
+
+        services.AddSingleton<IBuildInfo, BuildInfo>();
+        services.AddControllers()
+            .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
+            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateResponse.Create);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Extensions.TryAdd("error_code", ErrorCodes.ForStatus(status));
+            ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Title;
+        });
+        services.AddExceptionHandler<EngramiaExceptionHandler>();
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>snake_case names and upstream's lax numbers (<c>"7"</c> reads as 7).</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DictionaryKeyPolicy = null;
+        json.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    }
+}

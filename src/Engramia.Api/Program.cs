@@ -1,0 +1,49 @@
+using Engramia.Api;
+using Engramia.Api.Cli;
+using Engramia.Api.Hosting;
+using Engramia.Application;
+using Engramia.Infrastructure;
+using Engramia.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
+
+// One binary: `db …` / `keys …` run the operator CLI and exit; anything else serves HTTP.
+if (CliApp.Handles(args))
+{
+    return await CliApp.RunAsync(args);
+}
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    ListenAddress.Apply(builder);
+    builder.Services
+        .AddApplication()
+        .AddInfrastructure(builder.Configuration)
+        .AddApi();
+
+    var app = builder.Build();
+    await EmbeddedDatabase.PrepareAsync(app.Services);
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    if (IsDocsEnvironment(app.Configuration))
+    {
+        app.MapOpenApi("/openapi.json");
+    }
+
+    app.MapControllers();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is OptionsValidationException or InvalidSettingException)
+{
+    var message = ex is OptionsValidationException ove ? string.Join(Environment.NewLine, ove.Failures) : ex.Message;
+    await Console.Error.WriteLineAsync($"FATAL: invalid configuration: {message}");
+    return 1;
+}
+
+static bool IsDocsEnvironment(IConfiguration configuration) =>
+    configuration.Text("ENGRAMIA_ENV")?.ToLowerInvariant() is "dev" or "development" or "local" or "staging";
+
+/// <summary>Entry point type, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

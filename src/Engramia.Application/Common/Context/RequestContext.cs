@@ -1,0 +1,35 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Common;
+using Engramia.Domain.Tenancy;
+
+namespace Engramia.Application.Common.Context;
+
+/// <summary>Scoped, filled once by whoever starts the unit of work (authentication, job worker, CLI).</summary>
+public sealed class RequestContext : IRequestContext
+{
+    public Scope Scope { get; private set; } = Scope.Default;
+    public string? KeyId { get; private set; }
+    public Role? Role { get; private set; }
+    public int? KeyMaxPatterns { get; private set; }
+    public bool IsAnonymous { get; private set; } = true;
+    public string? RequestId { get; set; }
+    public string? ClientIp { get; set; }
+
+    public void SetPrincipal(Scope scope, string keyId, Role role, int? keyMaxPatterns)
+    {
+        Scope = scope;
+        KeyId = keyId;
+        Role = role;
+        KeyMaxPatterns = keyMaxPatterns;
+        IsAnonymous = false;
+    }
+
+    public void SetAnonymous(Scope scope)
+    {
+        Scope = scope;
+        KeyId = null;
+        Role = null;
+        KeyMaxPatterns = null;
+        IsAnonymous = true;
+    }
+}

@@ -1,0 +1,30 @@
+using Engramia.Domain.Audit;
+using Engramia.Domain.Jobs;
+using Engramia.Domain.Memory;
+using Engramia.Domain.Operations;
+using Engramia.Domain.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace Engramia.Application.Common.Interfaces;
+
+/// <summary>The unit of persistence handlers use directly (no repository layer on top of EF Core).</summary>
+public interface IApplicationDbContext
+{
+    DbSet<Pattern> Patterns { get; }
+    DbSet<EvalRecord> EvalRecords { get; }
+    DbSet<FeedbackCluster> FeedbackClusters { get; }
+    DbSet<SkillRegistration> Skills { get; }
+    DbSet<ScopeMetrics> ScopeMetrics { get; }
+    DbSet<RunRecord> RunRecords { get; }
+    DbSet<Tenant> Tenants { get; }
+    DbSet<Project> Projects { get; }
+    DbSet<ApiKey> ApiKeys { get; }
+    DbSet<AuditEntry> AuditLog { get; }
+    DbSet<Job> Jobs { get; }
+    DbSet<ServiceFlag> ServiceFlags { get; }
+
+    DatabaseFacade Database { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,27 @@
+using Engramia.Domain.Common;
+using Engramia.Domain.Tenancy;
+
+namespace Engramia.Application.Common.Interfaces;
+
+/// <summary>
+/// Who is calling, for the lifetime of one request, job run or CLI command. Handlers read scope
+/// only from here; no handler takes a tenant id from a request body.
+/// </summary>
+public interface IRequestContext
+{
+    Scope Scope { get; }
+
+    string? KeyId { get; }
+
+    /// <summary>Null when the caller is anonymous (dev mode or explicit no-auth): RBAC is skipped then.</summary>
+    Role? Role { get; }
+
+    /// <summary>The key's own pattern cap, when it has one.</summary>
+    int? KeyMaxPatterns { get; }
+
+    bool IsAnonymous { get; }
+
+    string? RequestId { get; }
+
+    string? ClientIp { get; }
+}

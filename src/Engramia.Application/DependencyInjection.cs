@@ -1,0 +1,22 @@
+using Engramia.Application.Common.Context;
+using Engramia.Application.Common.Interfaces;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Engramia.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers validators and the per-request caller context. Handlers and the pipeline order are
+    /// registered by the mediator source generator in the composition root (Api).
+    /// </summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        services.AddScoped<RequestContext>();
+        services.AddScoped<IRequestContext>(sp => sp.GetRequiredService<RequestContext>());
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Engramia.Domain.Jobs;
+
+/// <summary>A durable async job (<c>jobs</c> table). Status values are the upstream wire strings.</summary>
+public sealed class Job
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string ProjectId { get; init; }
+    public string? KeyId { get; init; }
+    public required string Operation { get; init; }
+    public required string Params { get; init; }
+    public string Status { get; set; } = JobStatus.Pending;
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    public short Attempts { get; set; }
+    public short MaxAttempts { get; set; } = 3;
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ScheduledAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public string? RequestId { get; init; }
+    public int? MaxExecutionSeconds { get; init; }
+    /// <summary>Who holds the job while running; another worker may reclaim it once the lease has expired.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+}
+
+public static class JobStatus
+{
+    public const string Pending = "pending";
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+    public const string Expired = "expired";
+}

@@ -1,0 +1,19 @@
+using Engramia.Domain.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Engramia.Infrastructure.Persistence.Configurations;
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable("api_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Role).HasDefaultValue("editor");
+        builder.HasIndex(k => k.KeyHash).IsUnique().HasDatabaseName("api_keys_key_hash_key");
+        builder.HasIndex(k => new { k.TenantId, k.ProjectId }).HasDatabaseName("idx_api_keys_scope");
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Project>().WithMany().HasForeignKey(k => k.ProjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Engramia.Domain.Common;
+using Engramia.Domain.Ports;
+using Microsoft.EntityFrameworkCore;
+using Pgvector;
+
+namespace Engramia.Infrastructure.Persistence.Search;
+
+/// <summary>
+/// Vector search in PostgreSQL: cosine distance over the scope's vectors of one dimension, served
+/// by the per-dimension partial HNSW index with iterative scans (set on the connection) so a
+/// scope filter never silently returns fewer than <c>k</c> rows.
+/// </summary>
+internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
+{
+    public async Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
+    {
+        var embedding = new Vector(vector);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
+             VALUES ({scope.TenantId}, {scope.ProjectId}, {key}, {embedding}, {vector.Length}, {model})
+             ON CONFLICT (tenant_id, project_id, key)
+             DO UPDATE SET embedding = EXCLUDED.embedding, dim = EXCLUDED.dim, model = EXCLUDED.model
+             """,
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, int k, CancellationToken cancellationToken)
+    {
+        if (k <= 0)
+        {
+            return [];
+        }
+
+        // The dimension is a type modifier, so it is part of the SQL text (an int, never user text).
+        var dim = vector.Length.ToString(CultureInfo.InvariantCulture);
+        var sql = $"""
+                   SELECT key AS "Key", 1 - (embedding::vector({dim}) <=> @q::vector({dim})) AS "Similarity"
+                   FROM memory_embeddings
+                   WHERE tenant_id = @t AND project_id = @p AND dim = {dim}
+                   ORDER BY embedding::vector({dim}) <=> @q::vector({dim})
+                   LIMIT @k
+                   """;
+        var rows = await db.Database.SqlQueryRaw<VectorHit>(
+                sql,
+                new Npgsql.NpgsqlParameter("q", new Vector(vector)),
+                new Npgsql.NpgsqlParameter("t", scope.TenantId),
+                new Npgsql.NpgsqlParameter("p", scope.ProjectId),
+                new Npgsql.NpgsqlParameter("k", k))
+            .ToListAsync(cancellationToken);
+        return rows;
+    }
+
+    public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
+        db.Embeddings
+            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
+            .ExecuteDeleteAsync(cancellationToken);
+
+    public async Task<IReadOnlyDictionary<int, int>> ForeignDimensionsAsync(Scope scope, int dimension, CancellationToken cancellationToken) =>
+        await db.Embeddings
+            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Dim != dimension)
+            .GroupBy(e => e.Dim)
+            .Select(g => new { Dim = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Dim, g => g.Count, cancellationToken);
+}
