@@ -63,6 +63,6 @@ for db in "${DATABASES[@]}"; do
   if [ -z "$(psql_q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
     psql_q -d postgres -c "CREATE DATABASE $db" >/dev/null
   fi
-  psql_q -d "$db" -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
+  psql_q -d "$db" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 done
 log "ready: postgresql://postgres@127.0.0.1:$PORT (databases: ${DATABASES[*]})"

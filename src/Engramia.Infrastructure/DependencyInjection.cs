@@ -15,9 +15,8 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = StorageOptions.From(configuration);
-        services.AddSingleton(Options.Create(storage));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddOptions<StorageOptions>().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Configure(o => o.CopyFrom(storage)).ValidateOnStart();
 
         if (storage.Kind == StorageKind.Postgres)
         {

@@ -48,13 +48,8 @@ public static class CliApp
         services.AddLogging();
         services.AddApplication().AddInfrastructure(configuration);
         var provider = services.BuildServiceProvider(validateScopes: true);
+        // Resolving the options runs the same validators as the web host's ValidateOnStart.
         _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-        var validator = new StorageOptionsValidator().Validate(null, provider.GetRequiredService<IOptions<StorageOptions>>().Value);
-        if (validator.Failed)
-        {
-            throw new OptionsValidationException(nameof(StorageOptions), typeof(StorageOptions), validator.Failures);
-        }
-
         return provider;
     }
 }

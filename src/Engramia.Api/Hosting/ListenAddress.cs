@@ -17,7 +17,7 @@ public static class ListenAddress
 
         var inContainer = string.Equals(builder.Configuration["DOTNET_RUNNING_IN_CONTAINER"], "true", StringComparison.OrdinalIgnoreCase);
         var host = builder.Configuration.Text("ENGRAMIA_HOST") ?? (inContainer ? "0.0.0.0" : "127.0.0.1");
-        var port = builder.Configuration.Int("ENGRAMIA_PORT", 8000, 1, 65535);
+        var port = builder.Configuration.Int("ENGRAMIA_PORT", 8000, 0, 65535);
         builder.WebHost.UseUrls($"http://{host}:{port}");
     }
 }

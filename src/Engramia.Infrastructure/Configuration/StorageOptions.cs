@@ -52,6 +52,14 @@ public sealed class StorageOptions
         return options;
     }
 
+    public void CopyFrom(StorageOptions other)
+    {
+        Kind = other.Kind;
+        UnsupportedKind = other.UnsupportedKind;
+        DatabaseUrl = other.DatabaseUrl;
+        DataPath = other.DataPath;
+    }
+
     /// <summary>The Npgsql connection string, from a <c>postgresql://</c> URL or an Npgsql string as given.</summary>
     public string PostgresConnectionString => PostgresUrl.ToConnectionString(DatabaseUrl
         ?? throw new InvalidSettingException(DatabaseUrlVariable, null, "a postgresql:// URL or an Npgsql connection string"));

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Engramia.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real service in process over the real test PostgreSQL. Settings are the same <c>ENGRAMIA_*</c>
+/// variables operators set; each test passes only what differs from the defaults below.
+/// </summary>
+public sealed class EngramiaApiFactory(IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
+{
+    public static Dictionary<string, string?> DefaultSettings() => new()
+    {
+        ["ENGRAMIA_STORAGE"] = "postgres",
+        ["ENGRAMIA_DATABASE_URL"] = ApiTestSetup.Database.ConnectionString,
+        ["ENGRAMIA_ENVIRONMENT"] = "test",
+        ["ENGRAMIA_AUTH_MODE"] = "dev",
+        ["ENGRAMIA_ALLOW_NO_AUTH"] = "true",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = DefaultSettings();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value ?? "");
+        }
+
+        builder.UseEnvironment("Testing");
+    }
+}

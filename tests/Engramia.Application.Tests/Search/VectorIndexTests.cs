@@ -1,0 +1,122 @@
+using Engramia.Domain.Common;
+using Engramia.Domain.Ports;
+using Engramia.Infrastructure.Persistence;
+using Engramia.Infrastructure.Persistence.Search;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Application.Tests.Search;
+
+/// <summary>The same contract on both stores: scoped, dimension-safe, k hits when k exist.</summary>
+[TestFixture("postgres")]
+[TestFixture("sqlite")]
+public sealed class VectorIndexTests(string provider)
+{
+    private static readonly Scope A = new("tenant-a", "p1");
+    private static readonly Scope B = new("tenant-b", "p1");
+    private EngramiaDbContext _db = null!;
+    private IVectorIndex _index = null!;
+    private string? _sqliteFile;
+
+    [SetUp]
+    public async Task CreateStoreAsync()
+    {
+        if (provider == "postgres")
+        {
+            var database = await ApplicationTestDatabase.GetAsync();
+            await database.ResetAsync();
+            var pg = database.CreateContext();
+            _db = pg;
+            _index = new PostgresVectorIndex(pg);
+        }
+        else
+        {
+            _sqliteFile = Path.Combine(Path.GetTempPath(), $"engramia-vectors-{Guid.NewGuid():N}.db");
+            var lite = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={_sqliteFile}").Options);
+            await lite.Database.MigrateAsync();
+            _db = lite;
+            _index = new SqliteVectorIndex(lite);
+        }
+    }
+
+    [TearDown]
+    public async Task DisposeStoreAsync()
+    {
+        await _db.DisposeAsync();
+        if (_sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(_sqliteFile);
+        }
+    }
+
+    [Test]
+    public async Task Search_orders_by_cosine_similarity_within_the_scope()
+    {
+        await _index.UpsertAsync(A, "patterns/near", [1f, 0.1f, 0f], "m", CancellationToken.None);
+        await _index.UpsertAsync(A, "patterns/far", [0f, 1f, 0f], "m", CancellationToken.None);
+        await _index.UpsertAsync(B, "patterns/other-tenant", [1f, 0f, 0f], "m", CancellationToken.None);
+
+        var hits = await _index.SearchAsync(A, [1f, 0f, 0f], 5, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(hits.Select(h => h.Key), Is.EqualTo(new[] { "patterns/near", "patterns/far" }));
+            Assert.That(hits[0].Similarity, Is.EqualTo(1 / Math.Sqrt(1.01)).Within(1e-5));
+            Assert.That(hits[1].Similarity, Is.EqualTo(0).Within(1e-6));
+        });
+    }
+
+    [Test]
+    public async Task Search_returns_k_hits_when_the_scope_holds_k_among_many_other_scopes()
+    {
+        var random = new Random(7);
+        for (var tenant = 0; tenant < 40; tenant++)
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var vector = Enumerable.Range(0, 384).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+                await _index.UpsertAsync(new Scope($"t{tenant}", "p"), $"patterns/{i}", vector, "m", CancellationToken.None);
+            }
+        }
+
+        var query = Enumerable.Range(0, 384).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var hits = await _index.SearchAsync(new Scope("t13", "p"), query, 10, CancellationToken.None);
+
+        Assert.That(hits, Has.Count.EqualTo(10));
+        Assert.That(hits.Select(h => h.Similarity), Is.Ordered.Descending);
+    }
+
+    [Test]
+    public async Task Vectors_of_another_dimension_are_never_mixed_and_are_reported()
+    {
+        await _index.UpsertAsync(A, "patterns/small", [1f, 0f, 0f], "small-model", CancellationToken.None);
+        await _index.UpsertAsync(A, "patterns/big", [1f, 0f, 0f, 0f], "big-model", CancellationToken.None);
+
+        var hits = await _index.SearchAsync(A, [1f, 0f, 0f, 0f], 5, CancellationToken.None);
+        var foreign = await _index.ForeignDimensionsAsync(A, 4, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(hits.Select(h => h.Key), Is.EqualTo(new[] { "patterns/big" }));
+            Assert.That(foreign, Is.EqualTo(new Dictionary<int, int> { [3] = 1 }));
+        });
+    }
+
+    [Test]
+    public async Task Upsert_replaces_the_vector_and_delete_removes_it()
+    {
+        await _index.UpsertAsync(A, "patterns/x", [1f, 0f], "m", CancellationToken.None);
+        await _index.UpsertAsync(A, "patterns/x", [0f, 1f], "m", CancellationToken.None);
+        var afterUpsert = await _index.SearchAsync(A, [0f, 1f], 5, CancellationToken.None);
+
+        await _index.DeleteAsync(A, "patterns/x", CancellationToken.None);
+        var afterDelete = await _index.SearchAsync(A, [0f, 1f], 5, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterUpsert, Has.Count.EqualTo(1));
+            Assert.That(afterUpsert[0].Similarity, Is.EqualTo(1).Within(1e-6));
+            Assert.That(afterDelete, Is.Empty);
+        });
+    }
+}

@@ -1,0 +1,99 @@
+using Engramia.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Respawn;
+
+namespace Engramia.Testing;
+
+/// <summary>
+/// A real PostgreSQL database (pgvector) for one test assembly: created when missing on the server
+/// that <c>build/dev-db.sh</c> starts, migrated once, and reset with Respawn between tests.
+/// Each test assembly uses its own database so assemblies can run in parallel.
+/// </summary>
+public sealed class TestDatabase
+{
+    private Respawner? _respawner;
+
+    private TestDatabase(string name)
+    {
+        var server = Environment.GetEnvironmentVariable("ENGRAMIA_TEST_PG") ?? "Host=127.0.0.1;Port=5433;Username=postgres";
+        ServerConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Npgsql connection string of this assembly's database.</summary>
+    public string ConnectionString { get; }
+
+    private string ServerConnectionString { get; }
+
+    /// <summary>Creates (if missing) and migrates the database, then prepares the resetter.</summary>
+    public static async Task<TestDatabase> CreateAsync(string name)
+    {
+        var database = new TestDatabase(name);
+        await database.EnsureCreatedAsync();
+        await using (var context = database.CreateContext())
+        {
+            await context.Database.MigrateAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        database._respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            TablesToIgnore = ["__EFMigrationsHistory"],
+        });
+        return database;
+    }
+
+    /// <summary>Drops and recreates an empty database with the vector extension (for migration tests).</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync(string name)
+    {
+        var database = new TestDatabase(name);
+        await database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        await database.EnsureCreatedAsync();
+        return database;
+    }
+
+    public PostgresDbContext CreateContext() =>
+        new(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(ConnectionString, o => o.UseVector()).Options);
+
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await _respawner!.ResetAsync(connection);
+    }
+
+    private async Task EnsureCreatedAsync()
+    {
+        await using (var connection = new NpgsqlConnection(ServerConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
+            exists.Parameters.AddWithValue("n", Name);
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await db.OpenAsync();
+        await using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS vector", db);
+        await extension.ExecuteNonQueryAsync();
+    }
+
+    private async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
