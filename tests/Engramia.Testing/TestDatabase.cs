@@ -32,7 +32,7 @@ public sealed class TestDatabase
     /// <summary>Creates (if missing) and migrates the database, then prepares the resetter.</summary>
     public static async Task<TestDatabase> CreateAsync(string name)
     {
-        var database = new TestDatabase(name);
+        var database = new TestDatabase(Unique(name));
         await database.EnsureCreatedAsync();
         await using (var context = database.CreateContext())
         {
@@ -53,10 +53,27 @@ public sealed class TestDatabase
     /// <summary>Drops and recreates an empty database with the vector extension (for migration tests).</summary>
     public static async Task<TestDatabase> CreateEmptyAsync(string name)
     {
-        var database = new TestDatabase(name);
+        var database = new TestDatabase(Unique(name));
         await database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         await database.EnsureCreatedAsync();
         return database;
+    }
+
+    /// <summary>
+    /// Suffixes the name with a hash of the checkout's path, so two checkouts (worktrees) on one
+    /// machine can run their suites against one server at the same time.
+    /// </summary>
+    private static string Unique(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Engramia.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var root = dir?.FullName ?? AppContext.BaseDirectory;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(root)))[..6];
+        return $"{name}_{hash}";
     }
 
     public PostgresDbContext CreateContext() =>
