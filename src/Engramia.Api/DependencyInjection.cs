@@ -2,8 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Engramia.Api.Errors;
 using Engramia.Api.Hosting;
+using Engramia.Api.Jobs;
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Jobs.Async;
 using Mediator;
 
 namespace Engramia.Api;
@@ -22,6 +24,8 @@ public static class DependencyInjection
             [
                 typeof(ExceptionLoggingBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
+                // Last: a respond-async command has passed every check above before it is queued.
+                typeof(AsyncSubmissionBehaviour<,>),
             ];
         });
 
@@ -37,6 +41,7 @@ public static class DependencyInjection
         });
         services.AddExceptionHandler<EngramiaExceptionHandler>();
         services.AddOpenApi();
+        services.AddJobsApi();
         return services;
     }
 

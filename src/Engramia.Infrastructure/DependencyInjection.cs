@@ -1,6 +1,7 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Ports;
 using Engramia.Infrastructure.Configuration;
+using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
 using Engramia.Infrastructure.Persistence.Search;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,7 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
         services.AddScoped<DatabaseMigrations>();
+        services.AddJobQueue(configuration);
         return services;
     }
 }

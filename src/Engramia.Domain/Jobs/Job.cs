@@ -34,4 +34,7 @@ public static class JobStatus
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
     public const string Expired = "expired";
+
+    /// <summary>States a job never leaves.</summary>
+    public static readonly string[] Terminal = [Completed, Failed, Cancelled, Expired];
 }

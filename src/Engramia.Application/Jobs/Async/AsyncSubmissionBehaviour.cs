@@ -1,0 +1,53 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Jobs;
+using Mediator;
+
+namespace Engramia.Application.Jobs.Async;
+
+/// <summary>
+/// Last pipeline behaviour: when the request asked for <c>Prefer: respond-async</c> and the message
+/// is async-capable, it has by now passed authorization, validation and quota checks; instead of
+/// running the handler the command is stored as a pending job in the caller's scope. The response
+/// is then <c>default</c>; the Api answers 202 from <see cref="AsyncSubmission.Accepted"/>.
+/// </summary>
+public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
+    AsyncSubmission submission,
+    JobOperationRegistry registry,
+    JobJson json,
+    IApplicationDbContext db,
+    IRequestContext caller,
+    TimeProvider clock)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    /// <summary>Upstream's hard expiry of a job that is still running an hour after submission.</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromHours(1);
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (!submission.WillDefer(typeof(TMessage)) || !registry.TryGetOperation(typeof(TMessage), out var operation))
+        {
+            return await next(message, cancellationToken);
+        }
+
+        var now = clock.GetUtcNow();
+        var job = new Job
+        {
+            Id = Guid.NewGuid().ToString(),
+            TenantId = caller.Scope.TenantId,
+            ProjectId = caller.Scope.ProjectId,
+            KeyId = caller.KeyId,
+            RequestId = caller.RequestId,
+            Operation = operation,
+            Params = json.Serialize(message, typeof(TMessage)),
+            Status = JobStatus.Pending,
+            CreatedAt = now,
+            ExpiresAt = now + Expiry,
+            MaxExecutionSeconds = submission.MaxExecutionSeconds,
+        };
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        submission.Accept(new AcceptedJob(job.Id, job.Status));
+        return default!;
+    }
+}

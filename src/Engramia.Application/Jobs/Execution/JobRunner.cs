@@ -1,0 +1,144 @@
+using Engramia.Application.Common.Context;
+using Engramia.Domain.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Engramia.Application.Jobs.Execution;
+
+/// <summary>
+/// Runs one claimed job to its outcome: its own DI scope with the request context taken from the row,
+/// the command through the mediator, the lease renewed while it runs, the
+/// <c>X-Max-Execution-Seconds</c> deadline enforced, and the result or error written under the lease.
+/// A worker that is stopping writes nothing: the lease lapses and another worker retries the job.
+/// </summary>
+public sealed partial class JobRunner(IServiceScopeFactory scopes, JobOptions options, TimeProvider clock, ILogger<JobRunner> logger)
+{
+    public async Task RunAsync(Job job, CancellationToken stopping)
+    {
+        var leaseToken = job.LeaseOwner ?? throw new InvalidOperationException("A claimed job carries its lease token.");
+        using var jobCts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var renewalCts = new CancellationTokenSource();
+        var lostLease = false;
+        var renewal = RenewWhileRunningAsync(job, leaseToken, () =>
+        {
+            lostLease = true;
+            jobCts.Cancel();
+        }, renewalCts.Token);
+
+        try
+        {
+            var execution = ExecuteAsync(job, jobCts.Token);
+            if (job.MaxExecutionSeconds is > 0 and var seconds)
+            {
+                using var deadlineCts = new CancellationTokenSource();
+                var deadline = Task.Delay(TimeSpan.FromSeconds(seconds), clock, deadlineCts.Token);
+                if (await Task.WhenAny(execution, deadline) == deadline)
+                {
+                    await WithQueueAsync(q => q.ExpireAsync(job.Id, leaseToken, $"Job exceeded max execution time ({seconds}s)", CancellationToken.None));
+                    LogDeadline(logger, job.Id, job.Operation, seconds);
+                    await jobCts.CancelAsync();
+                    await Quietly(execution);
+                    return;
+                }
+
+                await deadlineCts.CancelAsync();
+            }
+
+            string result;
+            try
+            {
+                result = await execution;
+            }
+            catch (Exception) when (stopping.IsCancellationRequested || lostLease)
+            {
+                LogAbandoned(logger, job.Id, job.Operation);
+                return;
+            }
+            catch (Exception ex)
+            {
+                var error = $"{ex.GetType().Name}: {ex.Message}";
+                LogFailed(logger, ex, job.Id, job.Operation, job.Attempts, job.MaxAttempts);
+                await WithQueueAsync(q => q.FailAsync(job, leaseToken, error, CancellationToken.None));
+                return;
+            }
+
+            if (!await WithQueueAsync(q => q.CompleteAsync(job.Id, leaseToken, result, CancellationToken.None)))
+            {
+                LogResultDiscarded(logger, job.Id, job.Operation);
+            }
+        }
+        finally
+        {
+            await renewalCts.CancelAsync();
+            await Quietly(renewal);
+        }
+    }
+
+    private async Task<string> ExecuteAsync(Job job, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<RequestContext>();
+        await scope.ServiceProvider.GetRequiredService<IJobPrincipalResolver>().ApplyAsync(job, context, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<IJobDispatcher>().DispatchAsync(job, cancellationToken);
+    }
+
+    private async Task RenewWhileRunningAsync(Job job, string leaseToken, Action onLost, CancellationToken cancellationToken)
+    {
+        var period = options.Lease / 3;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(period, clock, cancellationToken);
+            try
+            {
+                if (!await WithQueueAsync(q => q.RenewAsync(job.Id, leaseToken, cancellationToken)))
+                {
+                    LogLeaseLost(logger, job.Id, job.Operation);
+                    onLost();
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A missed renewal is retried next period; the lease is three periods long.
+                LogRenewFailed(logger, ex, job.Id);
+            }
+        }
+    }
+
+    private async Task<T> WithQueueAsync<T>(Func<IJobQueue, Task<T>> action)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<IJobQueue>());
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception)
+        {
+            // The outcome was already decided (deadline, shutdown or lost lease); nothing is written for it.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Operation}) failed on attempt {Attempt} of {MaxAttempts}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string jobId, string operation, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Operation}) exceeded its max execution time of {Seconds}s and was expired")]
+    private static partial void LogDeadline(ILogger logger, string jobId, string operation, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Operation}) left unfinished; another worker retries it once its lease lapses")]
+    private static partial void LogAbandoned(ILogger logger, string jobId, string operation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Operation}) lost its lease; stopping it")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId, string operation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Operation}) finished after it was expired or taken over; result discarded")]
+    private static partial void LogResultDiscarded(ILogger logger, string jobId, string operation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string jobId);
+}

@@ -1,0 +1,18 @@
+using Engramia.Application.Jobs.Async;
+using Engramia.Application.Jobs.Execution;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Engramia.Application.Jobs;
+
+public static class JobsSetup
+{
+    /// <summary>Async submission state per request, the operation registry, the dispatcher and the runner.</summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services)
+    {
+        services.AddSingleton(JobOperationRegistry.ForApplication());
+        services.AddScoped<AsyncSubmission>();
+        services.AddScoped<IJobDispatcher, MediatorJobDispatcher>();
+        services.AddSingleton<JobRunner>();
+        return services;
+    }
+}

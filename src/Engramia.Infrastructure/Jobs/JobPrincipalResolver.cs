@@ -1,0 +1,59 @@
+using Engramia.Application.Common.Context;
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Jobs.Execution;
+using Engramia.Domain.Common;
+using Engramia.Domain.Jobs;
+using Engramia.Domain.Tenancy;
+using Engramia.Infrastructure.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace Engramia.Infrastructure.Jobs;
+
+/// <summary>
+/// The job's caller, as of now: no key id → anonymous in the job's scope (dev / no-auth submissions);
+/// a database key → that key's current role (a key revoked or expired since submission stops the job);
+/// the static <c>env-key</c> → <c>ENGRAMIA_ENV_AUTH_ROLE</c>. Any other credential cannot be
+/// re-established in the background and the job fails with 401's error.
+/// </summary>
+internal sealed class JobPrincipalResolver(IApplicationDbContext db, IConfiguration configuration, TimeProvider clock) : IJobPrincipalResolver
+{
+    public const string EnvKeyId = "env-key";
+
+    public async Task ApplyAsync(Job job, RequestContext context, CancellationToken cancellationToken)
+    {
+        var scope = new Scope(job.TenantId, job.ProjectId);
+        context.RequestId = job.RequestId;
+        if (job.KeyId is null)
+        {
+            context.SetAnonymous(scope);
+            return;
+        }
+
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == job.KeyId, cancellationToken);
+        if (key is not null)
+        {
+            if (!key.IsActive(clock.GetUtcNow()))
+            {
+                throw new UnauthorizedException("The API key that submitted this job has been revoked or has expired.");
+            }
+
+            if (!Roles.TryParse(key.Role, out var role))
+            {
+                throw new ForbiddenException($"Role '{key.Role}' does not have any permission.");
+            }
+
+            context.SetPrincipal(scope, key.Id, role, key.MaxPatterns);
+            return;
+        }
+
+        if (job.KeyId == EnvKeyId)
+        {
+            var envRole = Roles.TryParse(configuration.Text("ENGRAMIA_ENV_AUTH_ROLE"), out var parsed) ? parsed : Role.Owner;
+            context.SetPrincipal(scope, EnvKeyId, envRole, null);
+            return;
+        }
+
+        throw new UnauthorizedException("The credential that submitted this job cannot be re-established for background execution.");
+    }
+}

@@ -1,0 +1,33 @@
+using Engramia.Application.Jobs.Execution;
+using Engramia.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Engramia.Infrastructure.Jobs;
+
+public static class JobsInfrastructure
+{
+    public const string WorkerVariable = "ENGRAMIA_JOB_WORKER";
+    public const string PollIntervalVariable = "ENGRAMIA_JOB_POLL_INTERVAL";
+    public const string MaxConcurrentVariable = "ENGRAMIA_JOB_MAX_CONCURRENT";
+    public const string LeaseVariable = "ENGRAMIA_JOB_LEASE_SECONDS";
+    public const string RetentionVariable = "ENGRAMIA_JOB_RETENTION_DAYS";
+
+    /// <summary>The durable queue, the job caller resolver and the worker settings (invalid values stop start-up, naming the variable).</summary>
+    public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(ReadOptions(configuration));
+        services.AddScoped<IJobQueue, JobQueue>();
+        services.AddScoped<IJobPrincipalResolver, JobPrincipalResolver>();
+        return services;
+    }
+
+    public static JobOptions ReadOptions(IConfiguration configuration) => new()
+    {
+        WorkerEnabled = configuration.Flag(WorkerVariable, fallback: true),
+        PollInterval = TimeSpan.FromSeconds(configuration.Double(PollIntervalVariable, 2.0, min: 0.01, max: 86_400)),
+        MaxConcurrent = configuration.Int(MaxConcurrentVariable, 3, min: 1, max: 256),
+        Lease = TimeSpan.FromSeconds(configuration.Double(LeaseVariable, 60, min: 1, max: 86_400)),
+        RetentionDays = configuration.Int(RetentionVariable, 30, min: 0, max: 36_500),
+    };
+}
