@@ -137,7 +137,7 @@ public static class JobTestDb
         };
     }
 
-    public static Job PendingJob(string operation = "cleanup_old_jobs", string parameters = "{\"retention_days\":30}") => new()
+    public static Job PendingJob(string operation = "cleanup_old_jobs", string parameters = "{\"retention_days\":30}", DateTimeOffset? createdAt = null) => new()
     {
         Id = Guid.NewGuid().ToString(),
         TenantId = Scope.DefaultId,
@@ -145,8 +145,8 @@ public static class JobTestDb
         Operation = operation,
         Params = parameters,
         Status = JobStatus.Pending,
-        CreatedAt = DateTimeOffset.UtcNow,
-        ExpiresAt = DateTimeOffset.UtcNow + TimeSpan.FromHours(1),
+        CreatedAt = createdAt ?? DateTimeOffset.UtcNow,
+        ExpiresAt = (createdAt ?? DateTimeOffset.UtcNow) + TimeSpan.FromHours(1),
     };
 
     /// <summary>Tenant, project and an API key row, so a job submitted with that key id resolves its role.</summary>
@@ -214,6 +214,8 @@ public static class JobHosts
             services.Configure<MvcOptions>(o => o.Filters.Add(new TestCallerFilter()));
             services.AddSingleton(new HostTag(hostName));
             services.AddScoped<MediatorJobDispatcher>();
+            services.AddScoped<CountingDispatcher>();
+            services.AddScoped<BlockingDispatcher>();
             if (dispatcher is not null)
             {
                 services.RemoveAll<IJobDispatcher>();
@@ -222,9 +224,12 @@ public static class JobHosts
         }));
 
     public static Task WaitForAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 60) =>
-        WaitForAsync(condition, () => what, timeoutSeconds);
+        WaitForAsync(condition, () => Task.FromResult(what), timeoutSeconds);
 
-    public static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> what, int timeoutSeconds = 60)
+    public static Task WaitForAsync(Func<Task<bool>> condition, Func<string> what, int timeoutSeconds = 60) =>
+        WaitForAsync(condition, () => Task.FromResult(what()), timeoutSeconds);
+
+    public static async Task WaitForAsync(Func<Task<bool>> condition, Func<Task<string>> what, int timeoutSeconds = 60)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeoutSeconds);
         while (DateTime.UtcNow < deadline)
@@ -237,7 +242,7 @@ public static class JobHosts
             await Task.Delay(50);
         }
 
-        Assert.Fail($"Timed out after {timeoutSeconds} s waiting for {what()}.");
+        Assert.Fail($"Timed out after {timeoutSeconds} s waiting for {await what()}.");
     }
 
     public static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string jobId, string status, int timeoutSeconds = 60)
