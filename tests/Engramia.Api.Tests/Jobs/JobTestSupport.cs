@@ -103,6 +103,15 @@ public static class JobTestDb
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    public static async Task<long> CountExecutionsByAsync(string host)
+    {
+        await using var connection = new NpgsqlConnection(ApiTestSetup.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM job_test_executions WHERE host = @h", connection);
+        command.Parameters.AddWithValue("h", host);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public static async Task<Job?> FindAsync(string id)
     {
         await using var db = ApiTestSetup.Database.CreateContext();
