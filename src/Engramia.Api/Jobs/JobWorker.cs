@@ -33,7 +33,6 @@ public sealed partial class JobWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 running.RemoveWhere(t => t.IsCompleted);
-                var claimedAll = false;
                 try
                 {
                     if (clock.GetUtcNow() >= nextHousekeeping)
@@ -50,9 +49,6 @@ public sealed partial class JobWorker(
                         {
                             running.Add(runner.RunAsync(job, stoppingToken));
                         }
-
-                        // A full batch means more may be waiting: claim again as soon as a slot frees.
-                        claimedAll = claimed.Count == free;
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -60,10 +56,8 @@ public sealed partial class JobWorker(
                     LogCycleFailed(logger, ex);
                 }
 
-                var pause = claimedAll && running.Count < options.MaxConcurrent
-                    ? Task.CompletedTask
-                    : Task.Delay(options.PollInterval, clock, stoppingToken);
-                await Task.WhenAny([.. running, pause]);
+                // Sleep until the poll interval passes or a slot frees up, whichever comes first.
+                await Task.WhenAny([.. running, Task.Delay(options.PollInterval, clock, stoppingToken)]);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -20,12 +20,18 @@ public sealed record JobView(
         job.Id,
         job.Operation,
         job.Status,
-        job.Result is null ? null : JsonDocument.Parse(job.Result).RootElement.Clone(),
+        job.Result is null ? null : ParseResult(job.Result),
         job.Error,
         job.Attempts,
         Format(job.CreatedAt),
         job.StartedAt is { } started ? Format(started) : null,
         job.CompletedAt is { } completed ? Format(completed) : null);
+
+    private static JsonElement ParseResult(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
 
     /// <summary>One ISO-8601 format for every job timestamp: UTC, whole seconds, <c>Z</c> (upstream's <c>created_at</c> form).</summary>
     public static string Format(DateTimeOffset value) =>
