@@ -1,7 +1,6 @@
 using Engramia.Application.Jobs.Async;
 using Engramia.Application.Jobs.CleanupOldJobs;
 using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Api.Tests.Jobs;
 
@@ -23,22 +22,16 @@ public sealed class JobOperationRegistryTests
     }
 
     [Test]
-    public void Every_async_capable_command_is_a_mediator_command_that_survives_the_job_params_round_trip()
+    public void Every_async_capable_command_is_a_mediator_command_the_worker_can_send()
     {
         var registry = JobOperationRegistry.ForApplication();
-        var services = new ServiceCollection();
-        Engramia.Api.DependencyInjection.AddApi(services);
-        using var provider = services.BuildServiceProvider();
-        var json = provider.GetRequiredService<JobJson>();
 
+        Assert.That(registry.Operations, Is.Not.Empty);
         foreach (var operation in registry.Operations)
         {
             registry.TryGetCommandType(operation, out var type);
             Assert.That(type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICommand<>)), Is.True,
                 $"{type.Name} ({operation}) must be an ICommand<T> so the worker can send it");
-            var instance = json.Deserialize("{}", type);
-            var again = json.Deserialize(json.Serialize(instance, type), type);
-            Assert.That(again, Is.EqualTo(instance), $"{type.Name} ({operation}) must round-trip through its job params");
         }
     }
 
