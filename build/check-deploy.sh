@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Checks the deployment artifacts with the real tools (no Docker needed):
+#   promtool check config / check rules / test rules on deploy/monitoring,
+#   caddy validate on deploy/Caddyfile.
+# Installs promtool and caddy from Debian when missing (build/dev-tools.sh). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./build/dev-tools.sh prometheus caddy >/dev/null
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# prometheus.yml reads the bearer token from secrets/metrics_token, which is never committed.
+cp -r deploy/monitoring "$work/monitoring"
+cp deploy/monitoring/secrets/metrics_token.example "$work/monitoring/secrets/metrics_token"
+(cd "$work/monitoring" && promtool check config prometheus.yml && promtool check rules alerts.rules.yml && promtool test rules alerts.test.yml)
+
+CADDY_EMAIL=ops@example.com DOMAIN_API=api.example.com XDG_DATA_HOME="$work/caddy" XDG_CONFIG_HOME="$work/caddy" \
+  caddy validate --config deploy/Caddyfile --adapter caddyfile 2>&1 | grep -E "Valid configuration|Error" 
+echo "check-deploy: promtool and caddy validate passed"
