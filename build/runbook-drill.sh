@@ -322,10 +322,10 @@ verify_health "after deploy" ok
 # ---------------------------------------------------------------------------------------------
 # Rollback procedure and database migration rollback
 # ---------------------------------------------------------------------------------------------
-step "Rollback step 2: docker compose … exec pgvector pg_dump -U engramia engramia -Fc > pre_rollback_….dump"
-dump="pre_rollback_$(date +%Y%m%d%H%M).dump"
-docker compose -f docker-compose.prod.yml exec pgvector \
-  pg_dump -U engramia engramia -Fc > "$dump"
+step "Rollback step 2: docker compose … exec -T pgvector pg_dump -U engramia engramia -Fc > pre_rollback_….dump"
+docker compose -f docker-compose.prod.yml exec -T pgvector \
+  pg_dump -U engramia engramia -Fc > pre_rollback_$(date +%Y%m%d%H%M).dump
+dump="$(ls -t pre_rollback_*.dump | head -n1)"
 tables="$(pg_restore -l "$dump" | grep -c ' TABLE ' || true)"
 [ "$tables" -gt 0 ] || fail "$dump lists no tables"
 ok "$dump: $(stat -c %s "$dump") bytes, $tables tables (pg_restore -l)"
