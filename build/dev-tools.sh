@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotently installs the Debian tools the deployment checks use as real peers:
-#   ./build/dev-tools.sh prometheus caddy     (promtool comes with the prometheus package)
+#   ./build/dev-tools.sh prometheus prometheus-alertmanager prometheus-blackbox-exporter caddy
+# (promtool comes with prometheus, amtool with prometheus-alertmanager).
 # Each named tool is installed only when its command is missing; apt-get update runs at most once.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command_of() {
   case "$1" in
     prometheus) echo promtool ;;
+    prometheus-alertmanager) echo amtool ;;
+    prometheus-blackbox-exporter) echo prometheus-blackbox-exporter ;;
     caddy) echo caddy ;;
     *) echo "$1" ;;
   esac

@@ -81,6 +81,7 @@ sed -e "s|^ENGRAMIA_DATABASE_URL=.*|ENGRAMIA_DATABASE_URL=postgresql://postgres@
     -e "s|^ENGRAMIA_BOOTSTRAP_TOKEN=.*|ENGRAMIA_BOOTSTRAP_TOKEN=$BOOTSTRAP_TOKEN|" \
     -e "s|^ENGRAMIA_METRICS_TOKEN=.*|ENGRAMIA_METRICS_TOKEN=$METRICS_TOKEN|" \
     -e "s|^ENGRAMIA_JSON_LOGS=.*|ENGRAMIA_JSON_LOGS=false|" \
+    -e "s|^GRAFANA_ADMIN_PASSWORD=.*|GRAFANA_ADMIN_PASSWORD=drill|" \
     deploy/.env.production.example > "$DEPLOY_PATH/.env"
 grep -v "^#" "$DEPLOY_PATH/.env" | grep -q CHANGE_ME && fail ".env still has CHANGE_ME placeholders: $(grep -v "^#" "$DEPLOY_PATH/.env" | grep CHANGE_ME)"
 ok ".env has no CHANGE_ME left; ENGRAMIA_STORAGE=$(sed -n 's/^ENGRAMIA_STORAGE=//p' "$DEPLOY_PATH/.env"), ENGRAMIA_AUTH_MODE=$(sed -n 's/^ENGRAMIA_AUTH_MODE=//p' "$DEPLOY_PATH/.env")"
@@ -282,8 +283,8 @@ ok "engramia-api recreated and healthy; caddy up"
 
 step "Step 6: docker compose … exec -T engramia-api ./migrate   (the runbook's alembic upgrade head)"
 IMAGE_TAG=$IMAGE_TAG docker compose -f docker-compose.prod.yml exec -T engramia-api ./migrate > "$DRILL_DIR/migrate.log" 2>&1 || { tail -n 20 "$DRILL_DIR/migrate.log"; fail "./migrate"; }
-grep -q "No migrations were applied\|Done" "$DRILL_DIR/migrate.log" || fail "unexpected bundle output: $(tail -n 3 "$DRILL_DIR/migrate.log")"
-ok "bundle run is idempotent at head: $(grep -o 'No migrations were applied.*\|Done\.' "$DRILL_DIR/migrate.log" | tail -n1)"
+grep -q "^Done\.$" "$DRILL_DIR/migrate.log" || fail "unexpected bundle output: $(tail -n 3 "$DRILL_DIR/migrate.log")"
+ok "bundle at head: $(grep -m1 -o 'No migrations were applied.*\|Applying migration.*' "$DRILL_DIR/migrate.log")"
 
 # The runbook's "Health check verification", exactly.
 verify_health() { # label expected-migration-status(ok|error)

@@ -123,10 +123,11 @@ public sealed partial class ComposeFileTests
         Assert.That(DeployFiles.Bytes(limit.Replace("G", "Gi", StringComparison.Ordinal).Replace("M", "Mi", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(768L << 20));
     }
 
-    [Test]
-    public void Every_variable_the_compose_file_interpolates_is_in_the_env_example()
+    [TestCase(ComposeFile)]
+    [TestCase("deploy/docker-compose.monitoring.yml")]
+    public void Every_variable_the_compose_file_interpolates_is_in_the_env_example(string file)
     {
-        var content = string.Join('\n', DeployFiles.Text(ComposeFile).Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+        var content = string.Join('\n', DeployFiles.Text(file).Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
         var used = Interpolation().Matches(content).Select(m => m.Groups[1].Value).ToHashSet();
         var example = DeployFiles.EnvFileKeys(EnvExample);
 

@@ -14,7 +14,7 @@ public sealed class MonitoringAndProxyTests
     [OneTimeSetUp]
     public async Task InstallToolsAsync()
     {
-        var install = await DeployFiles.RunAsync("bash", ["build/dev-tools.sh", "prometheus", "caddy"]);
+        var install = await DeployFiles.RunAsync("bash", ["build/dev-tools.sh", "prometheus", "prometheus-alertmanager", "prometheus-blackbox-exporter", "caddy"]);
         Assert.That(install.ExitCode, Is.Zero, install.Output);
     }
 
@@ -31,6 +31,7 @@ public sealed class MonitoringAndProxyTests
         }
 
         File.Copy(Path.Combine(_work, "secrets/metrics_token.example"), Path.Combine(_work, "secrets/metrics_token"));
+        File.Copy(Path.Combine(_work, "secrets/smtp_password.example"), Path.Combine(_work, "secrets/smtp_password"));
     }
 
     [TearDown]
@@ -106,6 +107,62 @@ public sealed class MonitoringAndProxyTests
             Assert.That(job.Map("authorization").Scalar("type"), Is.EqualTo("Bearer"));
             Assert.That(job.Map("authorization").Scalar("credentials_file"), Is.EqualTo("secrets/metrics_token"));
             Assert.That(DeployFiles.Text(".gitignore"), Does.Contain("/deploy/monitoring/secrets/metrics_token"));
+        });
+    }
+
+    [Test]
+    public async Task Amtool_accepts_the_alertmanager_config_and_critical_alerts_have_their_own_route()
+    {
+        var result = await RunIn(_work, "amtool", ["check-config", "alertmanager.yml"]);
+        var routes = DeployFiles.Yaml("deploy/monitoring/alertmanager.yml").Map("route").List("routes");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.Output);
+            Assert.That(result.Output, Does.Contain("SUCCESS"));
+            Assert.That(routes.Select(r => string.Join(",", r.List("matchers"))), Does.Contain("severity=\"critical\""));
+        });
+    }
+
+    [Test]
+    public async Task Blackbox_exporter_accepts_the_deep_health_module_the_scrape_config_names()
+    {
+        var result = await RunIn(_work, "prometheus-blackbox-exporter", ["--config.file=blackbox.yml", "--config.check"]);
+        var job = DeployFiles.Yaml("deploy/monitoring/prometheus.yml").List("scrape_configs")
+            .Single(j => j.Scalar("job_name") == "engramia-deep-health");
+        var module = (string)job.Map("params").List("module").Single();
+        var target = (string)((Dictionary<object, object>)job.List("static_configs").Single()).List("targets").Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.Output);
+            Assert.That(DeployFiles.Yaml("deploy/monitoring/blackbox.yml").Map("modules").ContainsKey(module), Is.True);
+            Assert.That(target, Does.EndWith("/v1/health/deep"));
+        });
+    }
+
+    [Test]
+    public void Monitoring_compose_mounts_files_that_exist_and_joins_the_production_network()
+    {
+        var monitoring = DeployFiles.Yaml("deploy/docker-compose.monitoring.yml");
+        var prodNetwork = DeployFiles.Yaml("deploy/docker-compose.prod.yml").Map("networks").Map("engramia-net").Scalar("name");
+        var mounts = monitoring.Map("services").Values
+            .SelectMany(s => s is Dictionary<object, object> svc && svc.ContainsKey("volumes") ? svc.List("volumes").Cast<string>() : [])
+            .Where(v => v.StartsWith("./monitoring/", StringComparison.Ordinal))
+            .Select(v => v.Split(':')[0]["./".Length..])
+            .Where(p => !p.StartsWith("monitoring/secrets/", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(monitoring.Map("services").Keys.Cast<string>(), Is.SupersetOf(new[] { "prometheus", "alertmanager", "blackbox-exporter", "grafana" }));
+            Assert.That(monitoring.Map("networks").Map("engramia-net").Scalar("name"), Is.EqualTo(prodNetwork));
+            Assert.That(monitoring.Map("networks").Map("engramia-net").Scalar("external"), Is.EqualTo("true"));
+            Assert.That(mounts, Has.Count.GreaterThanOrEqualTo(5));
+            foreach (var mount in mounts)
+            {
+                Assert.That(File.Exists(DeployFiles.PathOf("deploy/" + mount)) || Directory.Exists(DeployFiles.PathOf("deploy/" + mount)), Is.True, mount);
+            }
         });
     }
 
