@@ -335,6 +335,9 @@ step "Migration inspection: db current / db history"
 docker compose -f docker-compose.prod.yml exec -T engramia-api ./Engramia.Api db current | sed 's/^/   | /'
 docker compose -f docker-compose.prod.yml exec -T engramia-api ./Engramia.Api db history | sed 's/^/   | /'
 ok "db current and db history run in the container"
+docker compose -f docker-compose.prod.yml exec -T engramia-api ./efbundle --connection "Host=127.0.0.1;Port=$PG_PORT;Database=$DRILL_DB;Username=postgres" > "$DRILL_DIR/migrate.log" 2>&1 \
+  || { tail -n 20 "$DRILL_DIR/migrate.log"; fail "./efbundle --connection"; }
+ok "./efbundle --connection \"<Npgsql connection string>\" runs from the working directory: $(grep -m1 -o 'No migrations were applied.*' "$DRILL_DIR/migrate.log")"
 
 if [ "${#MIGRATIONS[@]}" -lt 2 ]; then
   step "Roll back one migration"
