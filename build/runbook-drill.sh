@@ -244,10 +244,13 @@ else fail "bootstrap answered $code: $(cat "$DRILL_DIR/last.json")"; fi
 step "Learn data: POST /v1/learn x3"
 LEARNED=0
 if [ -n "$KEY" ]; then
-  for i in 1 2 3; do
-    code="$(http POST /v1/learn "{\"task\":\"Drill task $i: parse CSV file $i and compute statistics\",\"code\":\"import csv  # drill $i\",\"eval_score\":8.$i}" "$KEY")"
+  TASKS=("Drill task 1: parse a CSV file and compute column statistics"
+         "Drill task 2: resize every image in a folder to thumbnails"
+         "Drill task 3: retry failed HTTP requests with exponential backoff")
+  for i in 0 1 2; do
+    code="$(http POST /v1/learn "{\"task\":\"${TASKS[$i]}\",\"code\":\"print('drill $i')\",\"eval_score\":8.$i}" "$KEY")"
     if [ "$code" = 404 ]; then pend "POST /v1/learn answers 404 (not served by this build)"; break; fi
-    [ "$code" = 200 ] || fail "learn $i answered $code: $(cat "$DRILL_DIR/last.json")"
+    [ "$code" = 200 ] && [ "$(json "d['stored']")" = True ] || fail "learn $i answered $code: $(cat "$DRILL_DIR/last.json")"
     LEARNED=$((LEARNED + 1))
   done
 else pend "learn needs the bootstrap key"; fi
@@ -406,7 +409,7 @@ PATTERNS_AFTER="$(db_patterns)"
 [ "$PATTERNS_AFTER" = "$PATTERNS_BEFORE" ] || fail "memory_data rows: $PATTERNS_BEFORE before, $PATTERNS_AFTER after"
 if [ "$LEARNED" -gt 0 ]; then
   [ "$PATTERNS_AFTER" -ge "$LEARNED" ] || fail "memory_data holds $PATTERNS_AFTER rows, $LEARNED were learned"
-  code="$(http POST /v1/recall '{"task":"Drill task 2: parse CSV file 2 and compute statistics","limit":3}' "$KEY")"
+  code="$(http POST /v1/recall '{"task":"Drill task 2: resize every image in a folder to thumbnails","limit":3}' "$KEY")"
   [ "$code" = 200 ] || fail "recall answered $code"
   python3 -c "import json,sys; d=json.load(open('$DRILL_DIR/last.json')); ms=d.get('matches', d if isinstance(d,list) else []); sys.exit(0 if any('Drill task 2' in json.dumps(m) for m in ms) else 1)" \
     || fail "recall did not return the learned pattern: $(cat "$DRILL_DIR/last.json")"
