@@ -99,19 +99,18 @@ dotenv_exports() {
     printf '%s\n' "$key"
   done < "$DEPLOY_PATH/.env"
 }
-run_in_api_container() {
-  (
-    while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(ENGRAMIA_|STRIPE_|OPENAI_|POSTGRES_|ASPNETCORE_)' || true)
-    local line
-    while IFS= read -r line || [ -n "$line" ]; do
-      case "$line" in ''|'#'*) continue ;; esac
-      export "${line%%=*}=${line#*=}"
-    done < "$DEPLOY_PATH/.env"
-    export ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$API_PORT" ENGRAMIA_DATA_PATH="$DRILL_DIR/data"
-    cd "$APP"
-    exec "$@"
-  )
+api_env() { # call inside a subshell: the container's environment and working directory
+  while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(ENGRAMIA_|STRIPE_|OPENAI_|POSTGRES_|ASPNETCORE_)' || true)
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in ''|'#'*) continue ;; esac
+    export "${line%%=*}=${line#*=}"
+  done < "$DEPLOY_PATH/.env"
+  export ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$API_PORT" ENGRAMIA_DATA_PATH="$DRILL_DIR/data"
+  cd "$APP"
 }
+run_in_api_container() { ( api_env; exec "$@" ); }
+port_free() { ! ss -ltnH "( sport = :$1 )" | grep -q .; }
 image_tag() { local t="${IMAGE_TAG:-}"; [ -n "$t" ] || t="$(sed -n 's/^IMAGE_TAG=//p' "$DEPLOY_PATH/.env" | tail -n1)"; printf '%s' "$t"; }
 check_image() {
   local tag; tag="$(image_tag)"
@@ -126,14 +125,19 @@ wait_http() { # url seconds [curl options…]
 api_up() {
   check_image
   if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""; fi
-  run_in_api_container ./Engramia.Api >> "$DRILL_DIR/api.log" 2>&1 &
+  port_free "$API_PORT" || fail "port $API_PORT is taken by another process: $(ss -ltnpH "( sport = :$API_PORT )")"
+  # One subshell that execs: $! is the Engramia.Api process itself.
+  ( api_env; exec ./Engramia.Api ) >> "$DRILL_DIR/api.log" 2>&1 &
   api_pid=$!
   # The container HEALTHCHECK: curl -fsS http://127.0.0.1:8000/v1/health
   wait_http "http://127.0.0.1:$API_PORT/v1/health" 90 || { tail -n 30 "$DRILL_DIR/api.log"; fail "engramia-api did not turn healthy"; }
+  kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$DRILL_DIR/api.log"; fail "engramia-api exited; something else answered on $API_PORT"; }
+  ss -ltnpH "( sport = :$API_PORT )" | grep -q "pid=$api_pid," || fail "port $API_PORT is not served by the process the drill started ($api_pid)"
   note "engramia-api (re)created: pid $api_pid, healthy on 127.0.0.1:$API_PORT"
 }
 caddy_up() {
   [ -n "$caddy_pid" ] && kill -0 "$caddy_pid" 2>/dev/null && { note "caddy already running"; return 0; }
+  port_free "$CADDY_HTTPS_PORT" && port_free "$CADDY_HTTP_PORT" || fail "port $CADDY_HTTPS_PORT or $CADDY_HTTP_PORT is taken by another process"
   (
     export CADDY_EMAIL="$(sed -n 's/^CADDY_EMAIL=//p' "$DEPLOY_PATH/.env")" DOMAIN_API="$(sed -n 's/^DOMAIN_API=//p' "$DEPLOY_PATH/.env")"
     export UPSTREAM_API="127.0.0.1:$API_PORT" CADDY_BIND=127.0.0.1 CADDY_HTTP_PORT="$CADDY_HTTP_PORT" CADDY_HTTPS_PORT="$CADDY_HTTPS_PORT"
@@ -146,6 +150,7 @@ caddy_up() {
   [ -f "$ca" ] || { tail -n 20 "$DRILL_DIR/caddy.log"; fail "caddy did not create its local CA"; }
   export CURL_CA_BUNDLE="$ca"   # the runbook's bare `curl -sf $BASE/…` then verifies TLS for real
   wait_http "https://localhost:$CADDY_HTTPS_PORT/v1/health" 30 || { tail -n 20 "$DRILL_DIR/caddy.log"; fail "caddy does not proxy /v1/health"; }
+  kill -0 "$caddy_pid" 2>/dev/null || fail "caddy exited; something else answered on $CADDY_HTTPS_PORT"
   note "caddy running: pid $caddy_pid, https://localhost:$CADDY_HTTPS_PORT (TLS from its local CA), http :$CADDY_HTTP_PORT"
 }
 pgvector_exec() { # pg_dump/psql as `-U engramia`, database engramia -> the drill's server and database
@@ -267,6 +272,8 @@ ok "IMAGE_TAG=$IMAGE_TAG"
 step "Step 3: maintenance on: echo \"ENGRAMIA_MAINTENANCE=true\" >> .env; docker compose … up -d engramia-api"
 echo "ENGRAMIA_MAINTENANCE=true" >> .env
 docker compose -f docker-compose.prod.yml up -d engramia-api
+tr '\0' '\n' < "/proc/$api_pid/environ" | grep -qx 'ENGRAMIA_MAINTENANCE=true' || fail "the recreated engramia-api does not see ENGRAMIA_MAINTENANCE=true"
+ok "the recreated engramia-api runs with ENGRAMIA_MAINTENANCE=true from .env"
 code="$(http POST /v1/learn '{"task":"x","code":"y","eval_score":5}' "$KEY")"
 if [ "$code" = 503 ] && [ "$(json "d.get('error_code')")" = SERVICE_UNAVAILABLE ]; then
   ok "POST /v1/learn answers 503 SERVICE_UNAVAILABLE under maintenance"
@@ -391,7 +398,8 @@ step "Step 7: maintenance off: sed -i '/ENGRAMIA_MAINTENANCE/d' .env; docker com
 sed -i '/ENGRAMIA_MAINTENANCE/d' .env
 docker compose -f docker-compose.prod.yml up -d engramia-api
 grep -q ENGRAMIA_MAINTENANCE .env && fail ".env still mentions ENGRAMIA_MAINTENANCE"
-ok ".env no longer sets ENGRAMIA_MAINTENANCE"
+tr '\0' '\n' < "/proc/$api_pid/environ" | grep -q '^ENGRAMIA_MAINTENANCE=' && fail "the recreated engramia-api still has ENGRAMIA_MAINTENANCE"
+ok ".env no longer sets ENGRAMIA_MAINTENANCE and the recreated engramia-api runs without it"
 if [ -n "$KEY" ]; then
   code="$(http GET /v1/metrics "" "$KEY")"
   case "$code" in
