@@ -339,7 +339,7 @@ docker compose -f docker-compose.prod.yml exec -T pgvector \
 dump="$(ls -t pre_rollback_*.dump | head -n1)"
 tables="$(pg_restore -l "$dump" | grep -c ' TABLE ' || true)"
 [ "$tables" -gt 0 ] || fail "$dump lists no tables"
-ok "$dump: $(stat -c %s "$dump") bytes, $tables tables (pg_restore -l)"
+ok "$dump: $(stat -c %s "$dump") bytes, $tables TABLE / TABLE DATA entries (pg_restore -l)"
 
 step "Migration inspection: db current / db history"
 docker compose -f docker-compose.prod.yml exec -T engramia-api ./Engramia.Api db current | sed 's/^/   | /'
