@@ -132,3 +132,46 @@ public sealed class KeysCliTests : AuthTestBase
         });
     }
 }
+
+/// <summary>Mode <c>db</c> on the embedded SQLite file: keys live there too, and bootstrap is serialised by SQLite's write lock.</summary>
+public sealed class DbModeOnSqliteTests : AuthTestBase
+{
+    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "engramia-auth-sqlite-" + Guid.NewGuid().ToString("N"));
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ENGRAMIA_AUTH_MODE"] = "db",
+        ["ENGRAMIA_ALLOW_NO_AUTH"] = null,
+        ["ENGRAMIA_STORAGE"] = "sqlite",
+        ["ENGRAMIA_DATABASE_URL"] = null,
+        ["ENGRAMIA_DATA_PATH"] = _dataPath,
+        ["ENGRAMIA_BOOTSTRAP_TOKEN"] = BootstrapToken,
+    };
+
+    [Test]
+    public async Task Concurrent_bootstraps_on_sqlite_create_one_owner_key_that_then_manages_keys()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            SendAsync(HttpMethod.Post, "/v1/keys/bootstrap", null, new { bootstrap_token = BootstrapToken })));
+        var created = responses.Single(r => (int)r.StatusCode == 201);
+        var owner = (await JsonAsync(created)).GetProperty("key").GetString()!;
+
+        var editor = await CreateKeyAsync(owner, "editor");
+        var who = await JsonAsync(await GetAsync("/v1/test-probe/whoami", editor.Secret));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(responses.Count(r => (int)r.StatusCode == 409), Is.EqualTo(9));
+            Assert.That(who.GetProperty("role").GetString(), Is.EqualTo("editor"));
+        });
+    }
+
+    [OneTimeTearDown]
+    public void RemoveData()
+    {
+        if (Directory.Exists(_dataPath))
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+    }
+}
