@@ -21,6 +21,7 @@ public static class DependencyInjection
             options.PipelineBehaviors =
             [
                 typeof(ExceptionLoggingBehaviour<,>),
+                typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
             ];
         });

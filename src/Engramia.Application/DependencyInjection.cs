@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Keys;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,8 @@ public static class DependencyInjection
         services.AddScoped<RequestContext>();
         services.AddScoped<IRequestContext>(sp => sp.GetRequiredService<RequestContext>());
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyCache>();
+        services.AddScoped<ApiKeyAuthenticator>();
         return services;
     }
 }
