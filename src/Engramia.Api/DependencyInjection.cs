@@ -23,6 +23,7 @@ public static class DependencyInjection
             options.PipelineBehaviors =
             [
                 typeof(ExceptionLoggingBehaviour<,>),
+                typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
                 // Last: a respond-async command has passed every check above before it is queued.
                 typeof(AsyncSubmissionBehaviour<,>),

@@ -1,4 +1,5 @@
 using Engramia.Api;
+using Engramia.Api.Authentication;
 using Engramia.Api.Cli;
 using Engramia.Api.Hosting;
 using Engramia.Application;
@@ -16,6 +17,12 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     ListenAddress.Apply(builder);
+    if (new AuthSettings(builder.Configuration).StartupRefusal() is { } refusal)
+    {
+        await Console.Error.WriteLineAsync(refusal);
+        return 1;
+    }
+
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
@@ -31,6 +38,7 @@ try
         app.MapOpenApi("/openapi.json");
     }
 
+    app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
     app.MapControllers();
     await app.RunAsync();
     return 0;

@@ -1,6 +1,7 @@
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs;
+using Engramia.Application.Keys;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,8 @@ public static class DependencyInjection
         services.AddScoped<RequestContext>();
         services.AddScoped<IRequestContext>(sp => sp.GetRequiredService<RequestContext>());
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyCache>();
+        services.AddScoped<ApiKeyAuthenticator>();
         services.AddJobs();
         return services;
     }

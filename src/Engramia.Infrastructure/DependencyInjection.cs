@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Ports;
+using Engramia.Infrastructure.Auth;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
@@ -34,6 +35,11 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
         services.AddScoped<DatabaseMigrations>();
+
+        services.AddSingleton<AuthSettings>();
+        services.AddSingleton<IAuthSettings>(sp => sp.GetRequiredService<AuthSettings>());
+        services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<ISerializedTransactions, SerializedTransactions>();
         services.AddJobQueue(configuration);
         return services;
     }

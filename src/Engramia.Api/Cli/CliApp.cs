@@ -20,6 +20,7 @@ public static class CliApp
     {
         var root = new RootCommand("Engramia operator commands. Without arguments the binary serves the HTTP API.");
         root.Subcommands.Add(DbCommands.Create(BuildServices));
+        root.Subcommands.Add(KeysCommands.Create(BuildServices));
         foreach (var command in ExtraCommands)
         {
             root.Subcommands.Add(command(BuildServices));

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+
+namespace Engramia.Bench;
+
+/// <summary>
+/// Fills the benchmark scope with N patterns (row, vector and one eval record each) by binary COPY,
+/// in the service's own schema. The vectors are real local-MiniLM embeddings of the task texts.
+/// </summary>
+public static class Seeder
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var count = args.Int("count", 10_000);
+        var connection = args.Text("connection");
+        var tenant = args.Text("tenant", "default");
+        var project = args.Text("project", "default");
+        var model = args.Text("model", "all-MiniLM-L6-v2");
+
+        var clock = Stopwatch.StartNew();
+        using var embedder = new Embedder();
+        var vectors = embedder.TaskVectors(count, args.Text("cache", "bench/.cache"));
+        var embedSeconds = clock.Elapsed.TotalSeconds;
+
+        var builder = new NpgsqlDataSourceBuilder(connection);
+        builder.UseVector();
+        await using var dataSource = builder.Build();
+        await using var conn = await dataSource.OpenConnectionAsync();
+        await using (var clear = new NpgsqlCommand(
+            "DELETE FROM memory_embeddings WHERE tenant_id = @t AND project_id = @p; DELETE FROM memory_data WHERE tenant_id = @t AND project_id = @p; DELETE FROM eval_records WHERE tenant_id = @t AND project_id = @p;", conn))
+        {
+            clear.Parameters.AddWithValue("t", tenant);
+            clear.Parameters.AddWithValue("p", project);
+            await clear.ExecuteNonQueryAsync();
+        }
+
+        var random = new Random(42);
+        var now = DateTimeOffset.UtcNow;
+        var keys = Enumerable.Range(0, count).Select(i => $"patterns/{i:x8}_{now.ToUnixTimeMilliseconds() - i}_bench").ToArray();
+        var scores = Enumerable.Range(0, count).Select(_ => Math.Round(4 + random.NextDouble() * 6, 2)).ToArray();
+
+        await using (var writer = await conn.BeginBinaryImportAsync(
+            "COPY memory_data (tenant_id, project_id, key, task, design, success_score, reuse_count, timestamp, updated_at, classification, source, redacted) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var task = TaskTexts.Task(i);
+                var design = $$"""{"code": "def run():\n    # {{task.Replace("\"", "'", StringComparison.Ordinal)}}\n    return {{i}}", "classification": "internal", "source": "bench"}""";
+                await writer.StartRowAsync();
+                await writer.WriteAsync(tenant);
+                await writer.WriteAsync(project);
+                await writer.WriteAsync(keys[i]);
+                await writer.WriteAsync(task);
+                await writer.WriteAsync(design, NpgsqlDbType.Jsonb);
+                await writer.WriteAsync(scores[i]);
+                await writer.WriteAsync(0);
+                await writer.WriteAsync(now.ToUnixTimeMilliseconds() / 1000.0 - i * 60.0);
+                await writer.WriteAsync(now.UtcDateTime, NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync("internal");
+                await writer.WriteAsync("bench");
+                await writer.WriteAsync(false);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using (var writer = await conn.BeginBinaryImportAsync(
+            "COPY memory_embeddings (tenant_id, project_id, key, embedding, dim, model) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(tenant);
+                await writer.WriteAsync(project);
+                await writer.WriteAsync(keys[i]);
+                await writer.WriteAsync(new Vector(vectors[i]));
+                await writer.WriteAsync(384);
+                await writer.WriteAsync(model);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using (var writer = await conn.BeginBinaryImportAsync(
+            "COPY eval_records (tenant_id, project_id, agent_name, task, scores, overall, feedback, timestamp) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(tenant);
+                await writer.WriteAsync(project);
+                await writer.WriteAsync(keys[i]);
+                await writer.WriteAsync(TaskTexts.Task(i));
+                await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture, $$"""{"overall": {{scores[i]}}, "feedback": ""}"""), NpgsqlDbType.Jsonb);
+                await writer.WriteAsync(scores[i]);
+                await writer.WriteAsync("");
+                await writer.WriteAsync(now.ToUnixTimeMilliseconds() / 1000.0 - i * 60.0);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using (var analyze = new NpgsqlCommand("ANALYZE memory_data; ANALYZE memory_embeddings; ANALYZE eval_records;", conn))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $$"""{"step":"seed","patterns":{{count}},"embed_seconds":{{embedSeconds:F1}},"total_seconds":{{clock.Elapsed.TotalSeconds:F1}}}"""));
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Repeatable benchmark: seeds PostgreSQL with N patterns (local MiniLM vectors), measures the
+# machine's floors, then drives the published service over HTTP and reports latency, throughput
+# and peak RSS. Usage: ./bench/run.sh [--quick]   (quick: 2,000 patterns, short runs, ~1-2 min)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+if [ "$quick" -eq 1 ]; then sizes=(2000); duration=5; warmup=1; samples=50; ceiling=4
+else sizes=(10000 100000); duration=20; warmup=3; samples=200; ceiling=10; fi
+
+port="${ENGRAMIA_BENCH_PORT:-8190}"
+out="artifacts/bench"
+mkdir -p "$out" bench/.cache bench/results
+results="$out/results.jsonl"
+: > "$results"
+
+./build/dev-db.sh >/dev/null
+echo "bench: building (Release)"
+dotnet publish src/Engramia.Api -c Release -o "$out/api" -v quiet -nologo >/dev/null
+dotnet build bench/Engramia.Bench -c Release -v quiet -nologo >/dev/null
+bench="bench/Engramia.Bench/bin/Release/net10.0/Engramia.Bench"
+
+pg="Host=127.0.0.1;Port=5433;Username=postgres"
+psql -h 127.0.0.1 -p 5433 -U postgres -qAt -c "DROP DATABASE IF EXISTS engramia_bench WITH (FORCE)" -c "CREATE DATABASE engramia_bench" >/dev/null
+psql -h 127.0.0.1 -p 5433 -U postgres -d engramia_bench -qAt -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
+cs="$pg;Database=engramia_bench;Options=-c hnsw.iterative_scan=relaxed_order"
+export ENGRAMIA_STORAGE=postgres ENGRAMIA_DATABASE_URL="$pg;Database=engramia_bench"
+dotnet "$out/api/Engramia.Api.dll" db upgrade >/dev/null
+
+api_pid=""
+stop_api() { if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""; fi; }
+trap stop_api EXIT
+
+for n in "${sizes[@]}"; do
+  echo "bench: seeding $n patterns"
+  "$bench" seed --connection "$cs" --count "$n" --cache bench/.cache | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results"
+  echo "bench: measuring floors ($n)"
+  "$bench" floors --connection "$cs" --samples "$samples" --ceiling-seconds "$ceiling" | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results"
+
+  echo "bench: starting the API on 127.0.0.1:$port"
+  ENGRAMIA_AUTH_MODE=dev ENGRAMIA_ALLOW_NO_AUTH=true ENGRAMIA_ENVIRONMENT=local \
+  ENGRAMIA_RATE_LIMIT_DEFAULT=100000000 ENGRAMIA_RATE_LIMIT_EXPENSIVE=100000000 ENGRAMIA_RATE_LIMIT_PER_KEY=100000000 \
+  ENGRAMIA_PROJECT_QUOTA_PCT=1000 ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$port" Logging__LogLevel__Default=Warning \
+    dotnet "$out/api/Engramia.Api.dll" > "$out/api-$n.log" 2>&1 &
+  api_pid=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null && break; sleep 0.5; done
+
+  for c in 1 16; do
+    for ep in health recall; do
+      echo "bench: $ep C=$c ($n patterns)"
+      "$bench" load --url "http://127.0.0.1:$port" --endpoint "$ep" --concurrency "$c" --duration "$duration" --warmup "$warmup" \
+        | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results" || echo "bench: $ep C=$c had errors (see $out/api-$n.log)"
+    done
+  done
+  echo "bench: learn C=1 ($n patterns)"
+  "$bench" load --url "http://127.0.0.1:$port" --endpoint learn --concurrency 1 --duration "$duration" --warmup "$warmup" \
+    | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results" || echo "bench: learn had errors (see $out/api-$n.log)"
+  rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
+  echo "{\"patterns_in_db\":$n,\"step\":\"rss\",\"peak_rss_mb\":$((rss_kb / 1024))}" >> "$results"
+  stop_api
+done
+
+python3 bench/report.py "$results" "$quick" | tee bench/results/latest.md

@@ -1,0 +1,170 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Engramia.Api.Errors;
+using Engramia.Application.Common.Context;
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Keys;
+using Engramia.Domain.Common;
+using Engramia.Domain.Tenancy;
+using Engramia.Infrastructure.Configuration;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Engramia.Api.Authentication;
+
+/// <summary>
+/// Platform spec §2.2: decides who the caller is before any route runs (so a bad token beats a bad
+/// body) and fills the scoped <see cref="RequestContext"/>. Runs after routing: unknown routes keep
+/// their 404, and public routes (meta endpoints, bootstrap, anything marked
+/// <see cref="IAllowAnonymous"/>) are left alone.
+/// </summary>
+public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next, AuthSettings settings, ILogger<ApiKeyAuthenticationMiddleware> logger)
+{
+    /// <summary>Decision 2 of the port: these answer without credentials.</summary>
+    public static readonly IReadOnlySet<string> PublicPaths = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "/v1/version", "/v1/health", "/v1/health/deep", "/v1/health/ready",
+    };
+
+    private const string BearerPrefix = "Bearer ";
+
+    public async Task InvokeAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
+    {
+        context.ClientIp ??= http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!NeedsAuthentication(http))
+        {
+            context.SetAnonymous(Scope.Default);
+            await next(http);
+            return;
+        }
+
+        if (await AuthenticateAsync(http, context, audit, keys) is { } failure)
+        {
+            await ProblemResponses.WriteAsync(http, failure.Status, failure.Detail);
+            return;
+        }
+
+        await next(http);
+    }
+
+    private static bool NeedsAuthentication(HttpContext http)
+    {
+        var endpoint = http.GetEndpoint();
+        var path = http.Request.Path.Value ?? "";
+        return endpoint is not null
+               && path.StartsWith("/v1/", StringComparison.Ordinal)
+               && !PublicPaths.Contains(path)
+               && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+    }
+
+    private async Task<Failure?> AuthenticateAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
+    {
+        // 1. Dev mode: anonymous, but only with the explicit acknowledgement and never in production.
+        if (settings.Mode == AuthMode.Dev)
+        {
+            if (!settings.AllowNoAuth)
+            {
+                return new Failure(503, "Dev auth mode requires ENGRAMIA_ALLOW_NO_AUTH=true to be set as a deliberate safety acknowledgement.");
+            }
+
+            return Anonymous(context);
+        }
+
+        // 2. Static-key mode without keys: refuse unless anonymous access was opted into.
+        var staticKeys = settings.UsesDatabaseKeys ? [] : settings.StaticKeys;
+        if (!settings.UsesDatabaseKeys && staticKeys.Count == 0)
+        {
+            if (!settings.AllowNoAuth)
+            {
+                return new Failure(503,
+                    "No API keys configured. Set ENGRAMIA_API_KEYS, use ENGRAMIA_AUTH_MODE=db, or set ENGRAMIA_ALLOW_NO_AUTH=true to explicitly allow unauthenticated access.");
+            }
+
+            return Anonymous(context);
+        }
+
+        // 3. The header: exactly "Bearer " then the token (not trimmed).
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith(BearerPrefix, StringComparison.Ordinal))
+        {
+            audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "missing_or_malformed_header"));
+            return new Failure(401, "Missing or malformed Authorization header. Expected: Bearer <key>");
+        }
+
+        var token = header[BearerPrefix.Length..];
+
+        // 4. Database keys, or static keys.
+        if (settings.UsesDatabaseKeys)
+        {
+            KeyPrincipal? key;
+            try
+            {
+                key = await keys.FindActiveAsync(token, http.RequestAborted);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)
+            {
+                LogLookupFailed(logger, ex);
+                return new Failure(503, "Authentication service not available.");
+            }
+
+            if (key is null || !Roles.TryParse(key.Role, out var role))
+            {
+                if (key is not null)
+                {
+                    LogUnknownRole(logger, key.Id, key.Role);
+                }
+
+                audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "invalid_key"));
+                return new Failure(401, "Invalid API key.");
+            }
+
+            context.SetPrincipal(new Scope(key.TenantId, key.ProjectId), key.Id, role, key.MaxPatterns);
+            return null;
+        }
+
+        if (!staticKeys.Any(k => FixedTimeMatch(token, k)))
+        {
+            audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "invalid_key"));
+            return new Failure(401, "Invalid API key.");
+        }
+
+        var envRole = settings.EnvAuthRole(out var invalid);
+        if (invalid is not null)
+        {
+            LogInvalidEnvRole(logger, invalid);
+        }
+
+        context.SetPrincipal(Scope.Default, "env-key", envRole ?? Role.Owner, null);
+        return null;
+    }
+
+    private Failure? Anonymous(RequestContext context)
+    {
+        if (settings.IsProductionEnv)
+        {
+            return new Failure(503, "Authentication cannot be disabled in a production environment.");
+        }
+
+        LogAnonymous(logger);
+        context.SetAnonymous(Scope.Default);
+        return null;
+    }
+
+    /// <summary>Compares SHA-256 digests in constant time, so neither content nor length leaks.</summary>
+    private static bool FixedTimeMatch(string token, string key) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private sealed record Failure(int Status, string Detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated request accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]
+    private static partial void LogAnonymous(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API key lookup failed; answering 503")]
+    private static partial void LogLookupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API key {KeyId} has unknown role '{Role}' and is refused")]
+    private static partial void LogUnknownRole(ILogger logger, string keyId, string role);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ENGRAMIA_ENV_AUTH_ROLE='{Value}' is not a role (owner, admin, editor, reader); using owner")]
+    private static partial void LogInvalidEnvRole(ILogger logger, string value);
+}

@@ -1,0 +1,49 @@
+using System.Reflection;
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Common.Security;
+using Engramia.Domain.Common;
+using Engramia.Domain.Tenancy;
+using Mediator;
+
+namespace Engramia.Application.Common.Behaviours;
+
+/// <summary>
+/// Enforces the permission a request declares through <see cref="IRequirePermission"/>, on every
+/// path that sends it (HTTP, jobs, CLI). Anonymous callers (dev mode, explicit no-auth) skip RBAC,
+/// as upstream does; requests that declare nothing pass through.
+/// </summary>
+public sealed class AuthorizationBehaviour<TMessage, TResponse>(IRequestContext context)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private static readonly string? Required = PermissionOf(typeof(TMessage));
+
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (Required is not null && !context.IsAnonymous)
+        {
+            if (context.Role is not { } role || !PermissionMatrix.Allows(role, Required))
+            {
+                var name = context.Role?.ToWire() ?? "none";
+                throw new ForbiddenException($"Role '{name}' does not have permission '{Required}'.");
+            }
+        }
+
+        return next(message, cancellationToken);
+    }
+
+    private static string? PermissionOf(Type type)
+    {
+        if (!typeof(IRequirePermission).IsAssignableFrom(type))
+        {
+            return null;
+        }
+
+        var read = typeof(AuthorizationBehaviour<TMessage, TResponse>)
+            .GetMethod(nameof(Read), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(type);
+        return (string)read.Invoke(null, null)!;
+    }
+
+    private static string Read<T>() where T : IRequirePermission => T.Permission;
+}

@@ -1,0 +1,33 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Common.Security;
+using Engramia.Domain.Common;
+using Engramia.Domain.Tenancy;
+using Mediator;
+
+namespace Engramia.Application.Keys.CreateKey;
+
+public sealed class CreateKeyHandler(IApplicationDbContext db, IRequestContext context, IAuthSettings settings, IAuditLog audit, TimeProvider clock)
+    : ICommandHandler<CreateKeyCommand, CreatedKey>
+{
+    public async ValueTask<CreatedKey> Handle(CreateKeyCommand command, CancellationToken cancellationToken)
+    {
+        var caller = KeyManagement.RequireCaller(settings, context);
+        Roles.TryParse(command.Role, out var requested);
+        var ceiling = PermissionMatrix.HighestGrantable(caller);
+        if (ceiling is null || requested > ceiling)
+        {
+            throw new ForbiddenException(
+                $"Role '{caller.ToWire()}' may assign at most '{ceiling?.ToWire() ?? "no"}' keys. Requested role '{command.Role}' is not permitted.");
+        }
+
+        DateTimeOffset? expiry = CreateKeyValidator.TryParseExpiry(command.ExpiresAt, out var parsed) ? parsed : null;
+        var secret = ApiKeySecret.Generate();
+        var key = KeyManagement.NewKey(secret, context.Scope.TenantId, context.Scope.ProjectId, command.Name, requested, command.MaxPatterns, expiry, clock.GetUtcNow());
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+
+        audit.Emit("key_created", ("key_id", key.Id), ("role", key.Role), ("ip", context.ClientIp));
+        await audit.StoreAsync("key_created", "api_key", key.Id, new Dictionary<string, object?> { ["role"] = key.Role, ["name"] = key.Name }, cancellationToken);
+        return KeyManagement.Created(key, secret);
+    }
+}

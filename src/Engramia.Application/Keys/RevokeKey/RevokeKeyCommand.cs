@@ -1,0 +1,39 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Common.Security;
+using Engramia.Domain.Common;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Application.Keys.RevokeKey;
+
+/// <summary><c>DELETE /v1/keys/{id}</c>: the key stops authenticating on the next request (in this process at once).</summary>
+public sealed record RevokeKeyCommand(string KeyId) : ICommand<RevokedKey>, IRequirePermission
+{
+    public static string Permission => Permissions.KeysRevoke;
+}
+
+public sealed class RevokeKeyHandler(IApplicationDbContext db, IRequestContext context, IAuthSettings settings, ApiKeyCache cache, IAuditLog audit, TimeProvider clock)
+    : ICommandHandler<RevokeKeyCommand, RevokedKey>
+{
+    public async ValueTask<RevokedKey> Handle(RevokeKeyCommand command, CancellationToken cancellationToken)
+    {
+        var caller = KeyManagement.RequireCaller(settings, context);
+        var scope = context.Scope;
+        var key = await db.ApiKeys.FirstOrDefaultAsync(
+                      k => k.Id == command.KeyId && k.TenantId == scope.TenantId && k.ProjectId == scope.ProjectId, cancellationToken)
+                  ?? throw new NotFoundException(KeyManagement.NotFound);
+        KeyManagement.RequireNotOutranked(caller, key, "revoke");
+        if (key.RevokedAt is not null)
+        {
+            throw new ConflictException("Key is already revoked.", "ERROR");
+        }
+
+        key.Revoke(clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        cache.Evict(key.KeyHash);
+
+        audit.Emit("key_revoked", ("key_id", key.Id), ("ip", context.ClientIp));
+        await audit.StoreAsync("key_revoked", "api_key", key.Id, null, cancellationToken);
+        return new RevokedKey(key.Id, true);
+    }
+}

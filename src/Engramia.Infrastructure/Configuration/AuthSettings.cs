@@ -1,0 +1,108 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Tenancy;
+using Microsoft.Extensions.Configuration;
+
+namespace Engramia.Infrastructure.Configuration;
+
+public enum AuthMode
+{
+    Auto,
+    Env,
+    Db,
+    Dev,
+    Oidc,
+}
+
+/// <summary>
+/// The authentication variables (platform spec §1.2). <c>ENGRAMIA_AUTH_MODE</c> and
+/// <c>ENGRAMIA_ENVIRONMENT</c> are read once; the others on every use, as upstream does.
+/// </summary>
+public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
+{
+    public const string ModeVariable = "ENGRAMIA_AUTH_MODE";
+
+    public AuthMode Mode { get; } = ParseMode(configuration.Text(ModeVariable));
+
+    /// <summary>The raw mode value, for messages.</summary>
+    public string ModeName { get; } = configuration.Text(ModeVariable)?.ToLowerInvariant() ?? "auto";
+
+    public string? Environment { get; } = configuration.Text("ENGRAMIA_ENVIRONMENT")?.ToLowerInvariant();
+
+    public bool HasDatabaseUrl => configuration.Text(StorageOptions.DatabaseUrlVariable) is not null;
+
+    /// <summary>Requests authenticate with database keys: mode <c>db</c>, or <c>auto</c> with a database URL.</summary>
+    public bool UsesDatabaseKeys => Mode == AuthMode.Db || (Mode == AuthMode.Auto && HasDatabaseUrl);
+
+    /// <summary>
+    /// Keys live in this service's database (PostgreSQL, or the embedded SQLite file) in mode
+    /// <c>db</c>, and with a database URL in every mode but <c>env</c>.
+    /// </summary>
+    public bool HasKeyStore => Mode == AuthMode.Db || (Mode != AuthMode.Env && HasDatabaseUrl);
+
+    /// <summary><c>ENGRAMIA_API_KEYS</c>: comma separated, trimmed, empty items dropped.</summary>
+    public IReadOnlyList<string> StaticKeys =>
+        (configuration["ENGRAMIA_API_KEYS"] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    public bool AllowNoAuth => configuration.Flag("ENGRAMIA_ALLOW_NO_AUTH");
+
+    /// <summary><c>ENGRAMIA_ENV</c> is <c>production</c> or <c>prod</c>: anonymous access is refused.</summary>
+    public bool IsProductionEnv => configuration.Text("ENGRAMIA_ENV")?.ToLowerInvariant() is "production" or "prod";
+
+    public string? BootstrapToken => configuration.Text("ENGRAMIA_BOOTSTRAP_TOKEN");
+
+    /// <summary><c>ENGRAMIA_ENV_AUTH_ROLE</c>; null when set to something that is not a role (the caller warns and uses owner).</summary>
+    public Role? EnvAuthRole(out string? invalid)
+    {
+        var raw = configuration.Text("ENGRAMIA_ENV_AUTH_ROLE");
+        invalid = null;
+        if (raw is null)
+        {
+            return Role.Owner;
+        }
+
+        if (Roles.TryParse(raw, out var role))
+        {
+            return role;
+        }
+
+        invalid = raw;
+        return null;
+    }
+
+    /// <summary>
+    /// The start-up refusals S1 and S2 (and an unsupported <c>oidc</c> mode): the FATAL line to
+    /// print before exiting with code 1, or null when the configuration may start.
+    /// </summary>
+    public string? StartupRefusal()
+    {
+        var env = Environment ?? "";
+        if (Mode == AuthMode.Dev && env is not ("" or "local" or "test" or "development"))
+        {
+            return $"FATAL: ENGRAMIA_AUTH_MODE=dev is not permitted in environment '{env}'. Dev mode disables authentication, "
+                   + "so the API would be open to anyone. Use ENGRAMIA_AUTH_MODE=db (API keys in the database) or env (ENGRAMIA_API_KEYS).";
+        }
+
+        if (Mode == AuthMode.Oidc)
+        {
+            return "FATAL: ENGRAMIA_AUTH_MODE=oidc is not supported by this service. Use ENGRAMIA_AUTH_MODE=db (API keys in the database) or env (ENGRAMIA_API_KEYS).";
+        }
+
+        if (Mode != AuthMode.Dev && !UsesDatabaseKeys && StaticKeys.Count == 0 && AllowNoAuth && env is "production" or "prod" or "staging")
+        {
+            return $"FATAL: ENGRAMIA_ALLOW_NO_AUTH=true is not permitted in environment '{env}'. The API would accept unauthenticated requests. "
+                   + "Set ENGRAMIA_API_KEYS or use ENGRAMIA_AUTH_MODE=db, and unset ENGRAMIA_ALLOW_NO_AUTH.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Any value but the five modes behaves like <c>auto</c>.</summary>
+    private static AuthMode ParseMode(string? value) => value?.ToLowerInvariant() switch
+    {
+        "env" => AuthMode.Env,
+        "db" => AuthMode.Db,
+        "dev" => AuthMode.Dev,
+        "oidc" => AuthMode.Oidc,
+        _ => AuthMode.Auto,
+    };
+}
