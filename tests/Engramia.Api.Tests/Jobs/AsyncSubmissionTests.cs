@@ -35,7 +35,9 @@ public sealed class AsyncSubmissionTests
     }
 
     [OneTimeSetUp]
-    public void StartHost() => _factory = JobHosts.Create(JobHosts.FastWorker());
+    public void StartHost() =>
+        // Housekeeping's purge is off here, so only the cleanup operation removes the old jobs tests seed.
+        _factory = JobHosts.Create(JobHosts.FastWorker(new() { ["ENGRAMIA_JOB_RETENTION_DAYS"] = "0" }));
 
     [OneTimeTearDown]
     public async Task StopHost() => await _factory.DisposeAsync();
