@@ -159,7 +159,7 @@ public static class JobTestDb
     };
 
     /// <summary>Tenant, project and an API key row, so a job submitted with that key id resolves its role.</summary>
-    public static async Task AddKeyAsync(string tenant, string project, string keyId, string role)
+    public static async Task AddKeyAsync(string tenant, string project, string keyId, string role, string? secret = null)
     {
         await using var db = ApiTestSetup.Database.CreateContext();
         if (!await db.Tenants.AnyAsync(t => t.Id == tenant))
@@ -179,7 +179,7 @@ public static class JobTestDb
             ProjectId = project,
             Name = keyId,
             KeyPrefix = "engramia_sk_test...",
-            KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(keyId))),
+            KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret ?? keyId))),
             Role = role,
             CreatedAt = DateTimeOffset.UtcNow,
         });
