@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,10 @@ public static class DependencyInjection
         services.AddScoped<RequestContext>();
         services.AddScoped<IRequestContext>(sp => sp.GetRequiredService<RequestContext>());
         services.AddSingleton(TimeProvider.System);
+        services.AddScoped<PatternSearch>();
+        services.AddScoped<Audit>();
+        services.AddScoped<IPatternQuota, PatternQuota>();
+        services.AddSingleton<IPlanLimits, DeveloperPlanLimits>();
         return services;
     }
 }

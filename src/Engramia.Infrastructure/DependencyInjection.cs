@@ -1,5 +1,8 @@
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
+using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
+using Engramia.Infrastructure.Ai;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Persistence;
 using Engramia.Infrastructure.Persistence.Search;
@@ -33,6 +36,22 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
         services.AddScoped<DatabaseMigrations>();
+        services.AddMemoryProviders(configuration);
         return services;
+    }
+
+    /// <summary>Memory core: providers chosen from the environment, settings, the scope write lock.</summary>
+    private static void AddMemoryProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var ai = AiOptions.From(configuration);
+        services.AddSingleton(ai);
+        services.AddSingleton(AiProviderFactory.Create(ai));
+        services.AddSingleton(new MemorySettings
+        {
+            Redaction = configuration.DefaultOnFlag("ENGRAMIA_REDACTION"),
+            MaxLlmResponse = configuration.Int("ENGRAMIA_MAX_LLM_RESPONSE", MemoryConstants.DefaultLlmResponseCap, min: 1),
+            ProjectQuotaShare = configuration.Double("ENGRAMIA_PROJECT_QUOTA_PCT", MemoryConstants.DefaultProjectQuotaShare, min: 0.0, max: 1.0),
+        });
+        services.AddScoped<IScopeWriteLock, ScopeWriteLock>();
     }
 }
