@@ -22,20 +22,20 @@ namespace Engramia.Api.Controllers;
 public sealed class MemoryController(ISender sender) : ControllerBase
 {
     [HttpPost("learn")]
-    public async Task<LearnResult> Learn([FromBody] LearnCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<LearnResult> Learn([FromBody] LearnCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("recall")]
-    public async Task<RecallResult> Recall([FromBody] RecallQuery query, CancellationToken cancellationToken) =>
-        await sender.Send(query, cancellationToken);
+    public async Task<RecallResult> Recall([FromBody] RecallQuery request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("evaluate")]
-    public async Task<EvaluateResult> Evaluate([FromBody] EvaluateCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<EvaluateResult> Evaluate([FromBody] EvaluateCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("compose")]
-    public async Task<ComposeResult> Compose([FromBody] ComposeCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<ComposeResult> Compose([FromBody] ComposeCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpGet("feedback")]
     public async Task<FeedbackPage> Feedback(
@@ -67,24 +67,24 @@ public sealed class MemoryController(ISender sender) : ControllerBase
         await sender.Send(new DecayFeedbackCommand(), cancellationToken);
 
     [HttpPost("evolve")]
-    public async Task<EvolveResult> Evolve([FromBody] EvolveCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<EvolveResult> Evolve([FromBody] EvolveCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("analyze-failures")]
-    public async Task<FailureAnalysis> AnalyzeFailures([FromBody] AnalyzeFailuresCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<FailureAnalysis> AnalyzeFailures([FromBody] AnalyzeFailuresCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("skills/register")]
-    public async Task<RegisterSkillsResult> RegisterSkills([FromBody] RegisterSkillsCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<RegisterSkillsResult> RegisterSkills([FromBody] RegisterSkillsCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("skills/search")]
-    public async Task<RecallResult> SearchSkills([FromBody] SearchSkillsQuery query, CancellationToken cancellationToken) =>
-        await sender.Send(query, cancellationToken);
+    public async Task<RecallResult> SearchSkills([FromBody] SearchSkillsQuery request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpPost("import")]
-    public async Task<ImportResult> Import([FromBody] ImportCommand command, CancellationToken cancellationToken) =>
-        await sender.Send(command, cancellationToken);
+    public async Task<ImportResult> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
 
     [HttpGet("export")]
     public async Task<ExportResult> Export(CancellationToken cancellationToken) =>
