@@ -118,6 +118,14 @@ public abstract class MemoryTestBase(string storage)
         return factory.CreateClient();
     }
 
+    /// <summary>Actions of the audit rows written so far (any host of this fixture; they share the database).</summary>
+    protected async Task<List<string>> AuditActionsAsync()
+    {
+        using var scope = _factories.Values.First().Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<EngramiaDbContext>();
+        return await db.AuditLog.Select(a => a.Action).ToListAsync();
+    }
+
     protected virtual IReadOnlyDictionary<string, string?>? ExtraSettings(string profile) => null;
 
     protected virtual AiProviders Providers(string profile) => profile switch
