@@ -53,6 +53,10 @@ internal static class OpenAiClients
         {
             throw new ProviderException($"{what} could not connect: {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+        {
+            throw new ProviderException($"{what} returned an unreadable response: {ex.Message}", ex);
+        }
     }
 }
 

@@ -18,6 +18,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly Task _loop;
     private int _chatCalls;
     private int _embeddingCalls;
+    private int _activeChats;
+    private int _maxConcurrentChats;
 
     public FakeOpenAiServer()
     {
@@ -43,11 +45,17 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>When true, chat requests never get an answer (the client must time out).</summary>
     public bool ChatHangs { get; set; }
 
+    /// <summary>When set, each chat request waits for one release of this gate before answering.</summary>
+    public SemaphoreSlim? ChatGate { get; set; }
+
     public int EmbeddingDimension { get; set; } = 1536;
 
     public int ChatCalls => Volatile.Read(ref _chatCalls);
 
     public int EmbeddingCalls => Volatile.Read(ref _embeddingCalls);
+
+    /// <summary>The most chat requests that were in flight at once.</summary>
+    public int MaxConcurrentChats => Volatile.Read(ref _maxConcurrentChats);
 
     public List<string> ChatRequests { get; } = [];
 
@@ -88,11 +96,28 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                 lock (ChatRequests)
                 {
                     ChatRequests.Add(body);
+                    _maxConcurrentChats = Math.Max(_maxConcurrentChats, ++_activeChats);
                 }
 
-                if (ChatHangs)
+                try
                 {
-                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    if (ChatGate is { } gate)
+                    {
+                        await gate.WaitAsync(_stop.Token);
+                    }
+
+                    if (ChatHangs)
+                    {
+                        // Hangs until the client gives up (its connection closes) or the server stops.
+                        await Task.Delay(TimeSpan.FromSeconds(5), _stop.Token);
+                    }
+                }
+                finally
+                {
+                    lock (ChatRequests)
+                    {
+                        _activeChats--;
+                    }
                 }
 
                 if (ChatStatus is { } status)
@@ -155,7 +180,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private static async Task WriteAsync(HttpListenerContext context, int status, JsonNode body)
     {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(new JsonSerializerOptions()));
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength64 = bytes.Length;

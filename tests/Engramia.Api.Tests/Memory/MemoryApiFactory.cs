@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Engramia.Api.Tests.Memory;
 
 /// <summary>The real service over PostgreSQL or SQLite with chosen providers behind the Domain ports.</summary>
-public sealed class MemoryApiFactory(string storage, string sqlitePath, AiProviders providers, IReadOnlyDictionary<string, string?>? extra = null)
+public sealed class MemoryApiFactory(string storage, string sqlitePath, AiProviders providers, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -41,6 +41,7 @@ public sealed class MemoryApiFactory(string storage, string sqlitePath, AiProvid
         {
             services.RemoveAll<AiProviders>();
             services.AddSingleton(providers);
+            configure?.Invoke(services);
         });
     }
 
@@ -111,7 +112,7 @@ public abstract class MemoryTestBase(string storage)
     {
         if (!_factories.TryGetValue(profile, out var factory))
         {
-            factory = new MemoryApiFactory(storage, _sqlitePath, Providers(profile), ExtraSettings(profile));
+            factory = new MemoryApiFactory(storage, _sqlitePath, Providers(profile), ExtraSettings(profile), ConfigureServices);
             _factories[profile] = factory;
         }
 
@@ -124,6 +125,10 @@ public abstract class MemoryTestBase(string storage)
         using var scope = _factories.Values.First().Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<EngramiaDbContext>();
         return await db.AuditLog.Select(a => a.Action).ToListAsync();
+    }
+
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     protected virtual IReadOnlyDictionary<string, string?>? ExtraSettings(string profile) => null;
