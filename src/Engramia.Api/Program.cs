@@ -1,6 +1,7 @@
 using Engramia.Api;
 using Engramia.Api.Cli;
 using Engramia.Api.Hosting;
+using Engramia.Api.Operations;
 using Engramia.Application;
 using Engramia.Infrastructure;
 using Engramia.Infrastructure.Configuration;
@@ -16,6 +17,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     ListenAddress.Apply(builder);
+    builder.AddOperations();
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
@@ -24,14 +26,17 @@ try
     var app = builder.Build();
     await EmbeddedDatabase.PrepareAsync(app.Services);
 
+    app.UseOperationsEdge();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseOperationsGates();
     if (IsDocsEnvironment(app.Configuration))
     {
         app.MapOpenApi("/openapi.json");
     }
 
     app.MapControllers();
+    app.MapOperationsEndpoints();
     await app.RunAsync();
     return 0;
 }
