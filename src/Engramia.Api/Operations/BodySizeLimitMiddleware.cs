@@ -15,9 +15,7 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, OperationsSett
         var max = settings.MaxBodySize;
         if (context.Request.ContentLength is { } length && length > max)
         {
-            await ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
-                $"Request body too large. Maximum allowed: {max} bytes.", "PAYLOAD_TOO_LARGE",
-                new Dictionary<string, object?> { ["max_bytes"] = max });
+            await RefuseAsync(context, max);
             return;
         }
 
@@ -26,6 +24,20 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, OperationsSett
             feature.MaxRequestBodySize = max;
         }
 
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            // A chunked body ran past the limit while being read: same answer as a declared length.
+            context.Response.Clear();
+            await RefuseAsync(context, max);
+        }
     }
+
+    private static Task RefuseAsync(HttpContext context, long max) =>
+        ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+            $"Request body too large. Maximum allowed: {max} bytes.", "PAYLOAD_TOO_LARGE",
+            new Dictionary<string, object?> { ["max_bytes"] = max });
 }

@@ -85,6 +85,21 @@ public sealed class MetricsEndpointTests : ApiTestBase
     }
 
     [Test]
+    public async Task Metrics_with_a_trailing_slash_is_guarded_and_served_too()
+    {
+        var anonymous = await Client.GetAsync("/metrics/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics/");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+        var authorized = await Client.SendAsync(request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(authorized.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
     public async Task Metrics_with_a_wrong_token_is_401()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");

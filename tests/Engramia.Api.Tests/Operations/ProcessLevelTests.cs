@@ -33,6 +33,35 @@ public sealed class OperationsStartupValidationTests
 }
 
 [NonParallelizable]
+public sealed class ChunkedBodyLimitTests
+{
+    [Test]
+    public async Task A_chunked_body_that_runs_past_the_limit_gets_the_same_413_envelope()
+    {
+        await using var api = await RunningApi.StartAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_DATA_PATH"] = Path.Combine(Path.GetTempPath(), "engramia-chunked-" + Guid.NewGuid().ToString("N")),
+            ["ENGRAMIA_MAX_BODY_SIZE"] = "50",
+        });
+        var json = System.Text.Encoding.UTF8.GetBytes("{\"enabled\":false" + new string(' ', 100) + "}");
+        using var content = new StreamContent(new MemoryStream(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/admin/maintenance") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await api.Client.SendAsync(request);
+
+        var body = await EdgeAssertions.JsonAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+            Assert.That(body.GetProperty("detail").GetString(), Is.EqualTo("Request body too large. Maximum allowed: 50 bytes."));
+        });
+        EdgeAssertions.HasEdgeHeaders(response);
+    }
+}
+
+[NonParallelizable]
 public sealed class JsonLogTests
 {
     [Test]
