@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Engramia.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Engramia.Api.Tests.Operations.EdgeAssertions;
 
 namespace Engramia.Api.Tests.Operations;
@@ -96,6 +97,25 @@ public sealed class MetricsEndpointTests : ApiTestBase
         {
             Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(authorized.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task Business_metrics_recorded_through_the_application_interface_are_exported()
+    {
+        var metrics = Factory.Services.GetRequiredService<Engramia.Application.Common.Interfaces.IEngramiaMetrics>();
+        metrics.RecordLlmCall("openai", "gpt-test", "eval", TimeSpan.FromMilliseconds(820), success: false);
+        metrics.JobSubmitted("aging");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+
+        var text = await (await Client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Match(@"engramia_llm_calls_total\{[^}]*model=""gpt-test""[^}]*status=""error""[^}]*\} 1"));
+            Assert.That(text, Does.Match(@"engramia_llm_call_duration_seconds_bucket\{[^}]*le=""1""[^}]*\} 1"));
+            Assert.That(text, Does.Match(@"engramia_jobs_submitted_total\{[^}]*operation=""aging""[^}]*\} 1"));
         });
     }
 

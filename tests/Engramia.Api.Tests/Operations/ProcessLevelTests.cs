@@ -62,6 +62,26 @@ public sealed class ChunkedBodyLimitTests
 }
 
 [NonParallelizable]
+public sealed class TracingTests
+{
+    [Test]
+    public async Task With_telemetry_on_and_no_collector_listening_the_service_still_serves()
+    {
+        await using var api = await RunningApi.StartAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_DATA_PATH"] = Path.Combine(Path.GetTempPath(), "engramia-otel-" + Guid.NewGuid().ToString("N")),
+            ["ENGRAMIA_TELEMETRY"] = "true",
+            ["ENGRAMIA_OTEL_ENDPOINT"] = $"http://127.0.0.1:{RunningApi.FreePort()}",
+            ["ENGRAMIA_OTEL_SERVICE_NAME"] = "engramia-test",
+        });
+
+        var response = await api.Client.GetAsync("/v1/version");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}
+
+[NonParallelizable]
 public sealed class JsonLogTests
 {
     [Test]
