@@ -1,7 +1,9 @@
 using System.Net;
 using Engramia.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using static Engramia.Api.Tests.Operations.EdgeAssertions;
 
@@ -92,6 +94,31 @@ public sealed class RateLimitTests : ApiTestBase
     }
 
     [Test]
+    public async Task A_refusal_writes_an_audit_warning_in_upstreams_format()
+    {
+        var logs = new CapturingLoggerProvider();
+        var clock = new FakeTimeProvider(FortySecondsIntoAMinute);
+        using var client = Factory.WithWebHostBuilder(b =>
+        {
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
+            b.ConfigureLogging(l => l.AddProvider(logs));
+        }).CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await client.PostAsync("/v1/compose", Json("{}"));
+        }
+
+        var audit = logs.Entries.Where(e => e.Category == "engramia.audit").ToList();
+        Assert.That(audit, Has.Count.EqualTo(1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(audit[0].Level, Is.EqualTo(LogLevel.Warning));
+            Assert.That(audit[0].Message, Is.EqualTo(
+                "AUDIT {\"audit\": true, \"event\": \"rate_limited\", \"timestamp\": \"2026-11-26T12:00:40Z\", \"ip\": \"unknown\", \"path\": \"/v1/compose\", \"count\": 3, \"limit\": 2}"));
+        });
+    }
+
+    [Test]
     public async Task Expensive_paths_have_their_own_lower_limit()
     {
         using var client = ClientAt(FortySecondsIntoAMinute, out _clock);
@@ -131,5 +158,43 @@ public sealed class RateLimitTests : ApiTestBase
         // Another token is counted separately.
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "other-token");
         Assert.That((await client.GetAsync("/v1/version")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}
+
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly List<(string Category, LogLevel Level, string Message)> _entries = [];
+
+    public IReadOnlyList<(string Category, LogLevel Level, string Message)> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._entries)
+            {
+                owner._entries.Add((category, logLevel, formatter(state, exception)));
+            }
+        }
     }
 }

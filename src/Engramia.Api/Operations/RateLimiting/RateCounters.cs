@@ -10,8 +10,11 @@ public sealed record RateBucket(string Key, int Limit)
     public override string ToString() => "engramia:" + Key;
 }
 
-/// <summary>The outcome of counting one request: whether it passes, and what the RateLimit-* headers say.</summary>
-public readonly record struct RateDecision(bool Allowed, int Limit, long Remaining, TimeSpan ResetAfter);
+/// <summary>
+/// The outcome of counting one request: whether it passes, what the RateLimit-* headers say, and
+/// <c>Count</c>, the requests counted in the window so far including this one (upstream's audit <c>count</c>).
+/// </summary>
+public readonly record struct RateDecision(bool Allowed, int Limit, long Remaining, TimeSpan ResetAfter, long Count);
 
 /// <summary>Counts requests per bucket in fixed windows: in this process, or shared through Redis.</summary>
 public interface IRateCounter
@@ -49,7 +52,7 @@ public sealed class MemoryRateCounter(TimeProvider clock, OperationsSettings set
         }
 
         var resetAfter = TimeSpan.FromMilliseconds(((index + 1) * windowMs) - nowMs);
-        return ValueTask.FromResult(new RateDecision(count <= bucket.Limit, bucket.Limit, Math.Max(bucket.Limit - count, 0), resetAfter));
+        return ValueTask.FromResult(new RateDecision(count <= bucket.Limit, bucket.Limit, Math.Max(bucket.Limit - count, 0), resetAfter, count));
     }
 
     /// <summary>Drops buckets of past windows at most once per window, so memory stays bounded.</summary>
@@ -102,7 +105,9 @@ public sealed class RedisRateCounter : IRateCounter, IAsyncDisposable
         using var lease = await _limiter.AcquireAsync(bucket, 1, cancellationToken);
         var remaining = lease.TryGetMetadata(RateLimitMetadataName.Remaining, out var left) ? left : 0;
         var retryAfter = lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds) ? seconds : 0;
-        return new RateDecision(lease.IsAcquired, bucket.Limit, remaining, TimeSpan.FromSeconds(Math.Max(retryAfter, 0)));
+        // The Redis script does not count refused requests, so a refusal is reported as limit + 1.
+        var count = lease.IsAcquired ? bucket.Limit - remaining : bucket.Limit + 1L;
+        return new RateDecision(lease.IsAcquired, bucket.Limit, remaining, TimeSpan.FromSeconds(Math.Max(retryAfter, 0)), count);
     }
 
     public ValueTask DisposeAsync()

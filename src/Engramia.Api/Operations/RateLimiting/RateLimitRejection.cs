@@ -24,16 +24,15 @@ public static partial class RateLimitRejection
         var services = http.RequestServices;
         services.GetRequiredService<EngramiaMetrics>().RateLimited(lease.Kind == RateLimitKind.Key ? "key" : "ip");
         var audit = services.GetRequiredService<ILoggerFactory>().CreateLogger("engramia.audit");
-        LogAudit(audit, JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["audit"] = true,
-            ["event"] = "rate_limited",
-            ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["ip"] = lease.ClientIp,
-            ["path"] = lease.Path,
-            ["limit"] = lease.Decision.Limit,
-            ["kind"] = lease.Kind == RateLimitKind.Key ? "key" : "ip",
-        }));
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        LogAudit(audit, AuditJson(
+            ("audit", true),
+            ("event", "rate_limited"),
+            ("timestamp", now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+            ("ip", lease.ClientIp),
+            ("path", lease.Path),
+            ("count", lease.Decision.Count),
+            ("limit", lease.Decision.Limit)));
 
         var detail = lease.Kind == RateLimitKind.Key
             ? $"Rate limit exceeded. Max {lease.Decision.Limit} requests per minute per API key."
@@ -41,6 +40,10 @@ public static partial class RateLimitRejection
         await ProblemResponses.WriteAsync(http, StatusCodes.Status429TooManyRequests, detail, "RATE_LIMITED",
             new Dictionary<string, object?> { ["retry_after"] = retryAfter });
     }
+
+    /// <summary>Upstream's audit rendering: keys in order, <c>", "</c> and <c>": "</c> separators.</summary>
+    private static string AuditJson(params (string Key, object Value)[] fields) =>
+        "{" + string.Join(", ", fields.Select(f => JsonSerializer.Serialize(f.Key) + ": " + JsonSerializer.Serialize(f.Value))) + "}";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "AUDIT {Event}")]
     private static partial void LogAudit(ILogger logger, string @event);
