@@ -13,6 +13,7 @@ public sealed class RunningApi : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private string? _dataPath;
 
     private RunningApi(Process process, int port)
     {
@@ -71,7 +72,7 @@ public sealed class RunningApi : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        var api = new RunningApi(process, port);
+        var api = new RunningApi(process, port) { _dataPath = environment.GetValueOrDefault("ENGRAMIA_DATA_PATH") };
         process.OutputDataReceived += (_, e) => api.Append(e.Data);
         process.ErrorDataReceived += (_, e) => api.Append(e.Data);
         process.BeginOutputReadLine();
@@ -131,5 +132,10 @@ public sealed class RunningApi : IAsyncDisposable
         }
 
         _process.Dispose();
+        // A throw-away SQLite folder under the temp directory goes with the process.
+        if (_dataPath is not null && _dataPath.StartsWith(Path.GetTempPath(), StringComparison.Ordinal) && Directory.Exists(_dataPath))
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
     }
 }
