@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 ./build/dev-db.sh || { echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+./build/dev-peers.sh || { echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
 dotnet tool restore >/dev/null
 
 results="artifacts/test-results"

@@ -2,6 +2,7 @@ using Engramia.Api;
 using Engramia.Api.Authentication;
 using Engramia.Api.Cli;
 using Engramia.Api.Hosting;
+using Engramia.Api.Operations;
 using Engramia.Application;
 using Engramia.Infrastructure;
 using Engramia.Infrastructure.Configuration;
@@ -23,6 +24,7 @@ try
         return 1;
     }
 
+    builder.AddOperations();
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
@@ -31,8 +33,10 @@ try
     var app = builder.Build();
     await EmbeddedDatabase.PrepareAsync(app.Services);
 
+    app.UseOperationsEdge();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseOperationsGates();
     if (IsDocsEnvironment(app.Configuration))
     {
         app.MapOpenApi("/openapi.json");
@@ -40,6 +44,7 @@ try
 
     app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
     app.MapControllers();
+    app.MapOperationsEndpoints();
     await app.RunAsync();
     return 0;
 }

@@ -2,6 +2,7 @@ using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs;
 using Engramia.Application.Keys;
+using Engramia.Application.Memory.Common;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,9 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
+        services.AddScoped<PatternSearch>();
+        services.AddScoped<IPatternQuota, PatternQuota>();
+        services.AddSingleton<IPlanLimits, DeveloperPlanLimits>();
         services.AddJobs();
         return services;
     }

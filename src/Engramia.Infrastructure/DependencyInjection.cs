@@ -1,6 +1,9 @@
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
+using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
 using Engramia.Infrastructure.Auth;
+using Engramia.Infrastructure.Ai;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
@@ -40,7 +43,23 @@ public static class DependencyInjection
         services.AddSingleton<IAuthSettings>(sp => sp.GetRequiredService<AuthSettings>());
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<ISerializedTransactions, SerializedTransactions>();
+        services.AddMemoryProviders(configuration);
         services.AddJobQueue(configuration);
         return services;
+    }
+
+    /// <summary>Memory core: providers chosen from the environment, settings, the scope write lock.</summary>
+    private static void AddMemoryProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var ai = AiOptions.From(configuration);
+        services.AddSingleton(ai);
+        services.AddSingleton(AiProviderFactory.Create(ai));
+        services.AddSingleton(new MemorySettings
+        {
+            Redaction = configuration.DefaultOnFlag("ENGRAMIA_REDACTION"),
+            MaxLlmResponse = configuration.Int("ENGRAMIA_MAX_LLM_RESPONSE", MemoryConstants.DefaultLlmResponseCap, min: 1),
+            ProjectQuotaShare = configuration.Double("ENGRAMIA_PROJECT_QUOTA_PCT", MemoryConstants.DefaultProjectQuotaShare, min: 0.0, max: 1.0),
+        });
+        services.AddScoped<IScopeWriteLock, ScopeWriteLock>();
     }
 }

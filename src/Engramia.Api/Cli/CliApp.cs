@@ -12,7 +12,7 @@ namespace Engramia.Api.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["db", "keys"];
+    private static readonly string[] Verbs = ["db", "keys", "maintenance"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -21,6 +21,7 @@ public static class CliApp
         var root = new RootCommand("Engramia operator commands. Without arguments the binary serves the HTTP API.");
         root.Subcommands.Add(DbCommands.Create(BuildServices));
         root.Subcommands.Add(KeysCommands.Create(BuildServices));
+        root.Subcommands.Add(MaintenanceCommands.Create(BuildServices));
         foreach (var command in ExtraCommands)
         {
             root.Subcommands.Add(command(BuildServices));

@@ -10,13 +10,13 @@ namespace Engramia.Infrastructure.Auth;
 
 /// <summary>
 /// Writes <c>AUDIT {"audit": true, "event": …, "timestamp": …, …}</c> at warning level on logger
-/// <c>engramia.audit</c> (upstream's layout, so log pipelines keep matching) and, for an
-/// authenticated caller with a key store, an <c>audit_log</c> row in the caller's scope.
+/// <c>engramia.audit</c> (upstream's layout, so log pipelines keep matching) and an
+/// <c>audit_log</c> row in the caller's scope. Every store of this port is a database, so rows
+/// are kept in every auth mode (anonymous callers have a null key id).
 /// </summary>
 public sealed partial class AuditLog(
     ILoggerFactory loggers,
     IRequestContext context,
-    IAuthSettings settings,
     EngramiaDbContext db,
     TimeProvider clock) : IAuditLog
 {
@@ -41,11 +41,6 @@ public sealed partial class AuditLog(
 
     public async Task StoreAsync(string action, string? resourceType, string? resourceId, IReadOnlyDictionary<string, object?>? detail, CancellationToken cancellationToken)
     {
-        if (!settings.HasKeyStore || context.IsAnonymous)
-        {
-            return;
-        }
-
         var keyId = context.KeyId;
         string? actorUser = null;
         if (keyId is not null && keyId.StartsWith("cloud:", StringComparison.Ordinal))

@@ -16,6 +16,10 @@ public sealed class EngramiaApiFactory(IReadOnlyDictionary<string, string?>? ove
         ["ENGRAMIA_ENVIRONMENT"] = "test",
         ["ENGRAMIA_AUTH_MODE"] = "dev",
         ["ENGRAMIA_ALLOW_NO_AUTH"] = "true",
+        // A fixture may send many requests to one path from one (unknown) address; rate-limit tests set their own limits.
+        ["ENGRAMIA_RATE_LIMIT_DEFAULT"] = "1000000",
+        ["ENGRAMIA_RATE_LIMIT_EXPENSIVE"] = "1000000",
+        ["ENGRAMIA_RATE_LIMIT_PER_KEY"] = "1000000",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

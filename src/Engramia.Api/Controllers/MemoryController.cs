@@ -1,0 +1,92 @@
+using Engramia.Application.Memory.Aging;
+using Engramia.Application.Memory.Common;
+using Engramia.Application.Memory.Compose;
+using Engramia.Application.Memory.Evaluate;
+using Engramia.Application.Memory.Evolve;
+using Engramia.Application.Memory.Failures;
+using Engramia.Application.Memory.Feedback;
+using Engramia.Application.Memory.Learn;
+using Engramia.Application.Memory.Metrics;
+using Engramia.Application.Memory.Patterns;
+using Engramia.Application.Memory.Recall;
+using Engramia.Application.Memory.Skills;
+using Engramia.Application.Memory.Transfer;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Engramia.Api.Controllers;
+
+/// <summary>The memory core's endpoints (memory-api.md §2.1–§2.15): bind, send, return.</summary>
+[ApiController]
+[Route("v1")]
+public sealed class MemoryController(ISender sender) : ControllerBase
+{
+    [HttpPost("learn")]
+    public async Task<LearnResult> Learn([FromBody] LearnCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("recall")]
+    public async Task<RecallResult> Recall([FromBody] RecallQuery request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("evaluate")]
+    public async Task<EvaluateResult> Evaluate([FromBody] EvaluateCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("compose")]
+    public async Task<ComposeResult> Compose([FromBody] ComposeCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpGet("feedback")]
+    public async Task<FeedbackPage> Feedback(
+        [FromQuery(Name = "task_type")] string? taskType,
+        CancellationToken cancellationToken,
+        [FromQuery(Name = "limit")] int limit = 5,
+        [FromQuery(Name = "offset")] int offset = 0) =>
+        await sender.Send(new GetFeedbackQuery { TaskType = taskType, Limit = limit, Offset = offset }, cancellationToken);
+
+    [HttpGet("metrics")]
+    public async Task<MemoryMetrics> Metrics(CancellationToken cancellationToken) =>
+        await sender.Send(new GetMetricsQuery(), cancellationToken);
+
+    /// <summary>The key includes <c>patterns/</c> and may contain <c>/</c> (or <c>%2F</c>).</summary>
+    [HttpDelete("patterns/{**patternKey}")]
+    public async Task<DeletePatternResult> DeletePattern(string patternKey, CancellationToken cancellationToken) =>
+        await sender.Send(new DeletePatternCommand(Uri.UnescapeDataString(patternKey)), cancellationToken);
+
+    [HttpGet("patterns/{**patternKey}")]
+    public async Task<PatternDetail> GetPattern(string patternKey, CancellationToken cancellationToken) =>
+        await sender.Send(new GetPatternQuery(Uri.UnescapeDataString(patternKey)), cancellationToken);
+
+    [HttpPost("aging")]
+    public async Task<PruneResult> Aging(CancellationToken cancellationToken) =>
+        await sender.Send(new RunAgingCommand(), cancellationToken);
+
+    [HttpPost("feedback/decay")]
+    public async Task<PruneResult> DecayFeedback(CancellationToken cancellationToken) =>
+        await sender.Send(new DecayFeedbackCommand(), cancellationToken);
+
+    [HttpPost("evolve")]
+    public async Task<EvolveResult> Evolve([FromBody] EvolveCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("analyze-failures")]
+    public async Task<FailureAnalysis> AnalyzeFailures([FromBody] AnalyzeFailuresCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("skills/register")]
+    public async Task<RegisterSkillsResult> RegisterSkills([FromBody] RegisterSkillsCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("skills/search")]
+    public async Task<RecallResult> SearchSkills([FromBody] SearchSkillsQuery request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("import")]
+    public async Task<ImportResult> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpGet("export")]
+    public async Task<ExportResult> Export(CancellationToken cancellationToken) =>
+        await sender.Send(new ExportQuery(), cancellationToken);
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using Engramia.Api.Operations.Observability;
+using Engramia.Application.Common.Context;
+
+namespace Engramia.Api.Operations;
+
+/// <summary>
+/// The outermost layer: resolves the request id and the client address, opens the logging scope,
+/// times the request for metrics, and stamps <c>X-Request-ID</c> and the security headers on
+/// <b>every</b> response, including the 413/429/503 answered further in (decision 5).
+/// </summary>
+public sealed class EdgeMiddleware(RequestDelegate next, OperationsSettings settings, EngramiaMetrics metrics, ILogger<EdgeMiddleware> logger)
+{
+    public const string RequestIdHeader = "X-Request-ID";
+
+    private static readonly (string Name, string Value)[] SecurityHeaders =
+    [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("X-Permitted-Cross-Domain-Policies", "none"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+        ("Permissions-Policy", "interest-cohort=()"),
+        ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+    ];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var incoming = context.Request.Headers[RequestIdHeader].ToString().Trim();
+        var requestId = incoming.Length > 0 ? incoming : Guid.NewGuid().ToString();
+        context.TraceIdentifier = requestId;
+        var clientIp = ClientAddress.Resolve(context, settings.TrustedProxies);
+        context.Items[ClientAddress.ItemKey] = clientIp;
+        if (context.RequestServices.GetService<RequestContext>() is { } requestContext)
+        {
+            requestContext.RequestId = requestId;
+            requestContext.ClientIp = clientIp;
+        }
+
+        Activity.Current?.SetTag("engramia.request_id", requestId);
+        context.Response.OnStarting(static state =>
+        {
+            var (http, id) = ((HttpContext, string))state;
+            var headers = http.Response.Headers;
+            headers[RequestIdHeader] = id;
+            foreach (var (name, value) in SecurityHeaders)
+            {
+                headers[name] = value;
+            }
+
+            return Task.CompletedTask;
+        }, (context, requestId));
+
+        var started = Stopwatch.GetTimestamp();
+        using (logger.BeginScope(new RequestLogScope(context, requestId)))
+        {
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                metrics.RecordRequest(context, elapsed);
+                if (!IsQuietPath(context.Request.Path))
+                {
+                    LogRequest(context, elapsed, requestId);
+                }
+            }
+        }
+    }
+
+    private static bool IsQuietPath(PathString path) => path == "/v1/health" || path.StartsWithSegments("/metrics");
+
+    private void LogRequest(HttpContext context, TimeSpan elapsed, string requestId)
+    {
+        var status = context.Response.StatusCode;
+        var level = status >= 400 ? LogLevel.Warning : LogLevel.Debug;
+        if (logger.IsEnabled(level))
+        {
+            RequestLog.Completed(logger, level, context.Request.Method, context.Request.Path.Value ?? "/", status, Math.Round(elapsed.TotalMilliseconds, 1), requestId);
+        }
+    }
+}
+
+internal static partial class RequestLog
+{
+    [LoggerMessage(Message = "{Method} {Path} {StatusCode} {ElapsedMs}ms request_id={RequestId}")]
+    public static partial void Completed(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMs, string requestId);
+}
+
+/// <summary>
+/// The caller's address: the connection's peer, or — only when that peer is a trusted proxy
+/// (<c>ENGRAMIA_TRUSTED_PROXIES</c>) — the right-most <c>X-Forwarded-For</c> entry that is not itself
+/// a trusted proxy. Untrusted peers cannot spoof their address with the header.
+/// </summary>
+public static class ClientAddress
+{
+    public const string ItemKey = "engramia.client_ip";
+
+    public static string Of(HttpContext context) => context.Items[ItemKey] as string ?? "unknown";
+
+    public static string Resolve(HttpContext context, IReadOnlyList<IPNetwork> trusted)
+    {
+        var peer = context.Connection.RemoteIpAddress;
+        if (peer is null)
+        {
+            return "unknown";
+        }
+
+        if (peer.IsIPv4MappedToIPv6)
+        {
+            peer = peer.MapToIPv4();
+        }
+
+        if (trusted.Count == 0 || !IsTrusted(peer, trusted))
+        {
+            return peer.ToString();
+        }
+
+        var hops = context.Request.Headers["X-Forwarded-For"].ToString()
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (var i = hops.Length - 1; i >= 0; i--)
+        {
+            if (!IPAddress.TryParse(hops[i], out var hop))
+            {
+                break;
+            }
+
+            if (hop.IsIPv4MappedToIPv6)
+            {
+                hop = hop.MapToIPv4();
+            }
+
+            if (!IsTrusted(hop, trusted) || i == 0)
+            {
+                return hop.ToString();
+            }
+        }
+
+        return peer.ToString();
+    }
+
+    private static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trusted)
+    {
+        foreach (var network in trusted)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,123 @@
+using Engramia.Domain.Ports;
+using Engramia.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Engramia.Api.Operations.Health;
+
+/// <summary>What a probe reports besides healthy/unhealthy: <c>not_configured</c> and the migration ids.</summary>
+public static class Probe
+{
+    public const string StatusKey = "status";
+    public const string NotConfiguredStatus = "not_configured";
+    public const string CurrentRevisionKey = "current_revision";
+    public const string ExpectedRevisionKey = "expected_revision";
+
+    /// <summary>Tag of the probes <c>/v1/health/deep</c> runs (all of them).</summary>
+    public const string DeepTag = "deep";
+
+    /// <summary>Tag of the probes <c>/v1/health/ready</c> runs: database reachable and migrations current, nothing external.</summary>
+    public const string ReadyTag = "ready";
+
+    public static HealthCheckResult NotConfigured(string why) =>
+        HealthCheckResult.Healthy(why, new Dictionary<string, object> { [StatusKey] = NotConfiguredStatus });
+}
+
+/// <summary><c>storage</c>: one round trip to the database (<c>SELECT 1</c>).</summary>
+public sealed class StorageHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EngramiaDbContext>();
+        await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
+}
+
+/// <summary><c>migration</c>: the database's last applied migration against the newest one compiled into this build (decision 4).</summary>
+public sealed class MigrationHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var state = await scope.ServiceProvider.GetRequiredService<DatabaseMigrations>().GetStateAsync(cancellationToken);
+        var data = new Dictionary<string, object>
+        {
+            [Probe.CurrentRevisionKey] = state.Current!,
+            [Probe.ExpectedRevisionKey] = state.Newest!,
+        };
+        return state.IsCurrent
+            ? HealthCheckResult.Healthy(data: data)
+            : HealthCheckResult.Unhealthy($"Migration mismatch: current='{state.Current ?? "None"}' expected='{state.Newest}'", data: data);
+    }
+}
+
+/// <summary><c>llm</c>: one real completion (<c>ping</c>) through the configured <see cref="ILlmProvider"/>; costs tokens.</summary>
+public sealed class LlmHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetService<ILlmProvider>() is not { } llm)
+        {
+            return Probe.NotConfigured("No LLM provider is configured.");
+        }
+
+        await llm.CompleteAsync("ping", null, "default", cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
+}
+
+/// <summary><c>embedding</c>: embeds <c>health check</c> through the configured <see cref="IEmbeddingProvider"/>.</summary>
+public sealed class EmbeddingHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetService<IEmbeddingProvider>() is not { } embeddings)
+        {
+            return Probe.NotConfigured("No embedding provider is configured.");
+        }
+
+        var vector = await embeddings.EmbedAsync("health check", cancellationToken);
+        return vector is { Length: > 0 } ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Empty embedding returned");
+    }
+}
+
+/// <summary><c>redis</c>: PING, only when <c>ENGRAMIA_REDIS_URL</c> is set.</summary>
+public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!redis.IsConfigured)
+        {
+            return Probe.NotConfigured("ENGRAMIA_REDIS_URL is not set.");
+        }
+
+        await redis.Multiplexer.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
+}
+
+/// <summary>
+/// <c>stripe</c>: reachability of the Stripe API (any HTTP answer to <c>HEAD {STRIPE_API_BASE}/v1/</c>),
+/// only when <c>STRIPE_SECRET_KEY</c> is set. Billing may replace this registration (same name) with a
+/// check that uses its own Stripe client.
+/// </summary>
+public sealed class StripeHealthCheck(OperationsSettings settings, IHttpClientFactory clients) : IHealthCheck
+{
+    public const string HttpClientName = "engramia-stripe-probe";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (settings.StripeSecretKey is null)
+        {
+            return Probe.NotConfigured("STRIPE_SECRET_KEY is not set.");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(settings.StripeApiBase, "/v1/"));
+        using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
+}

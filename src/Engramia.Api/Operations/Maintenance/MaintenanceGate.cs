@@ -1,0 +1,115 @@
+using Engramia.Api.Errors;
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Operations.Maintenance;
+using Engramia.Infrastructure.Configuration;
+
+namespace Engramia.Api.Operations.Maintenance;
+
+/// <summary>
+/// Maintenance as this replica sees it. <c>ENGRAMIA_MAINTENANCE</c> is read on every request (the
+/// process environment first, so a changed variable needs no restart; then the configuration the
+/// host was started with); the shared switch is what the poller last read from <c>service_flags</c>.
+/// </summary>
+public sealed class MaintenanceState(IConfiguration configuration) : IMaintenanceState
+{
+    public const string Variable = "ENGRAMIA_MAINTENANCE";
+
+    private volatile bool _switchOn;
+
+    public bool EnvironmentOn
+    {
+        get
+        {
+            var raw = Environment.GetEnvironmentVariable(Variable);
+            return raw is not null
+                ? raw.Trim().ToLowerInvariant() is "true" or "1" or "yes"
+                : configuration.Flag(Variable);
+        }
+    }
+
+    public bool SwitchOn => _switchOn;
+
+    public bool IsOn => EnvironmentOn || _switchOn;
+
+    public void Observe(bool switchOn) => _switchOn = switchOn;
+}
+
+/// <summary>503 with <c>Retry-After: 3600</c> for everything but the health, readiness and version probes and the switch itself.</summary>
+public sealed class MaintenanceGateMiddleware(RequestDelegate next, IMaintenanceState state)
+{
+    public const int RetryAfterSeconds = 3600;
+
+    private static readonly HashSet<string> Exempt = new(StringComparer.Ordinal)
+    {
+        "/v1/health", "/v1/health/deep", "/v1/health/ready", "/v1/version", "/v1/admin/maintenance",
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!state.IsOn || Exempt.Contains(context.Request.Path.Value ?? ""))
+        {
+            await next(context);
+            return;
+        }
+
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+            "Service is under scheduled maintenance. Please try again later.", "SERVICE_UNAVAILABLE",
+            new Dictionary<string, object?> { ["retry_after"] = RetryAfterSeconds });
+    }
+}
+
+/// <summary>Reads the shared switch every <c>ENGRAMIA_MAINTENANCE_POLL_INTERVAL</c> seconds (default 5).</summary>
+public sealed partial class MaintenanceSwitchPoller(
+    IServiceScopeFactory scopes, IMaintenanceState state, OperationsSettings settings, TimeProvider clock, ILogger<MaintenanceSwitchPoller> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.MaintenancePollInterval, clock);
+        do
+        {
+            await PollOnceAsync(stoppingToken);
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<IApplicationDbContext>();
+            var on = MaintenanceSwitch.IsOn(await MaintenanceSwitch.ReadAsync(db, cancellationToken));
+            if (on != state.SwitchOn)
+            {
+                LogChanged(logger, on ? "on" : "off");
+            }
+
+            state.Observe(on);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may be down or not migrated yet; keep the last known state and try again.
+            LogPollFailed(logger, ex.Message);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken token)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance switch is now {State}")]
+    private static partial void LogChanged(ILogger logger, string state);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the maintenance switch: {Reason}")]
+    private static partial void LogPollFailed(ILogger logger, string reason);
+}

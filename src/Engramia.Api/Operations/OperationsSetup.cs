@@ -1,0 +1,175 @@
+using Engramia.Api.Operations.Health;
+using Engramia.Api.Operations.Maintenance;
+using Engramia.Api.Operations.Observability;
+using Engramia.Api.Operations.RateLimiting;
+using Engramia.Application.Common.Interfaces;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.RateLimiting;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Engramia.Api.Operations;
+
+/// <summary>
+/// The operations layer in three calls from <c>Program.cs</c>: services (<see cref="AddOperations"/>),
+/// the edge and the gates of the pipeline (<see cref="UseOperationsEdge"/>, <see cref="UseOperationsGates"/>),
+/// and the health/metrics endpoints (<see cref="MapOperationsEndpoints"/>).
+/// </summary>
+public static class OperationsSetup
+{
+    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name traced when <c>ENGRAMIA_TELEMETRY=true</c>.</summary>
+    public const string ActivitySourceName = "Engramia";
+
+    public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
+    {
+        var settings = OperationsSettings.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton<RedisConnection>();
+
+        // Logs
+        if (settings.JsonLogs)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.FormatterName = EngramiaJsonFormatter.Name)
+                .AddConsoleFormatter<EngramiaJsonFormatter, EngramiaJsonFormatterOptions>(o => o.Redact = settings.LogRedaction);
+        }
+
+        // Maintenance
+        services.AddSingleton<MaintenanceState>();
+        services.AddSingleton<IMaintenanceState>(sp => sp.GetRequiredService<MaintenanceState>());
+        services.AddHostedService<MaintenanceSwitchPoller>();
+
+        // Metrics (instruments always exist; they are exported only with ENGRAMIA_METRICS=true)
+        services.AddMetrics();
+        services.AddSingleton<ScopeStatsSnapshot>();
+        services.AddSingleton<EngramiaMetrics>();
+        services.AddSingleton<IEngramiaMetrics>(sp => sp.GetRequiredService<EngramiaMetrics>());
+        if (settings.MetricsEnabled)
+        {
+            services.AddHostedService<ScopeStatsRefresher>();
+        }
+
+        if (settings.MetricsEnabled || settings.TelemetryEnabled)
+        {
+            var otel = services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(settings.OtelServiceName, serviceVersion: typeof(OperationsSetup).Assembly.GetName().Version?.ToString(3)));
+            if (settings.MetricsEnabled)
+            {
+                otel.WithMetrics(m => m.AddMeter(IEngramiaMetrics.MeterName)
+                    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+            }
+
+            if (settings.TelemetryEnabled)
+            {
+                otel.WithTracing(t => t.AddSource(ActivitySourceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics"))
+                    .AddOtlpExporter(o =>
+                    {
+                        o.Endpoint = settings.OtelEndpoint;
+                        o.Protocol = OtlpExportProtocol.Grpc;
+                    }));
+            }
+        }
+
+        // Health probes: all run concurrently by the health-check service, each bounded by its timeout.
+        var timeout = settings.HealthProbeTimeout;
+        string[] deep = [Probe.DeepTag];
+        string[] deepAndReady = [Probe.DeepTag, Probe.ReadyTag];
+        services.AddHttpClient(StripeHealthCheck.HttpClientName, c => c.Timeout = timeout);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: deepAndReady, timeout: timeout)
+            .AddCheck<LlmHealthCheck>("llm", tags: deep, timeout: timeout)
+            .AddCheck<EmbeddingHealthCheck>("embedding", tags: deep, timeout: timeout)
+            .AddCheck<RedisHealthCheck>("redis", tags: deep, timeout: timeout)
+            .AddCheck<StripeHealthCheck>("stripe", tags: deep, timeout: timeout)
+            .AddCheck<MigrationHealthCheck>("migration", tags: deepAndReady, timeout: timeout);
+
+        // Rate limits
+        services.AddSingleton<IRateCounter>(sp => settings.RedisUrl is null
+            ? new MemoryRateCounter(sp.GetRequiredService<TimeProvider>(), settings)
+            : new RedisRateCounter(sp.GetRequiredService<RedisConnection>(), settings));
+        services.AddSingleton<EngramiaRateLimiter>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = RateLimitRejection.WriteAsync;
+        });
+        services.AddOptions<RateLimiterOptions>()
+            .Configure<IServiceProvider>((o, sp) => o.GlobalLimiter = sp.GetRequiredService<EngramiaRateLimiter>());
+
+        // CORS (no layer at all when ENGRAMIA_CORS_ORIGINS is blank)
+        if (settings.CorsOrigins.Count > 0)
+        {
+            services.AddCors(o => o.AddDefaultPolicy(p =>
+            {
+                if (settings.CorsOrigins.Contains("*"))
+                {
+                    p.AllowAnyOrigin();
+                }
+                else
+                {
+                    p.WithOrigins([.. settings.CorsOrigins]);
+                }
+
+                p.WithMethods("GET", "POST", "PATCH", "PUT", "DELETE")
+                    .WithHeaders("Authorization", "Content-Type", "If-Match")
+                    .SetPreflightMaxAge(TimeSpan.FromSeconds(600));
+            }));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Outermost: request id, security headers, client address, log scope, request metrics.</summary>
+    public static WebApplication UseOperationsEdge(this WebApplication app)
+    {
+        app.UseMiddleware<EdgeMiddleware>();
+        return app;
+    }
+
+    /// <summary>After error handling, before authentication: body size → maintenance → CORS → /metrics token → rate limits.</summary>
+    public static WebApplication UseOperationsGates(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<OperationsSettings>();
+        app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseMiddleware<MaintenanceGateMiddleware>();
+        if (settings.CorsOrigins.Count > 0)
+        {
+            app.UseMiddleware<CorsPreflightMiddleware>();
+            app.UseCors();
+        }
+
+        if (settings.MetricsEnabled)
+        {
+            app.UseMiddleware<MetricsGuardMiddleware>();
+        }
+
+        app.UseRateLimiter();
+        StartupWarnings.Log(app, settings);
+        return app;
+    }
+
+    public static WebApplication MapOperationsEndpoints(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<OperationsSettings>();
+        app.MapHealthChecks("/v1/health/deep", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(Probe.DeepTag),
+            ResponseWriter = HealthResponseWriter.WriteDeepAsync,
+        });
+        app.MapHealthChecks("/v1/health/ready", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(Probe.ReadyTag),
+            ResponseWriter = HealthResponseWriter.WriteReadyAsync,
+        });
+        if (settings.MetricsEnabled)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Engramia.Application.Memory.Common;
+
+/// <summary>Pattern quota (§2.0.10): throws <c>QuotaExceededException</c> when adding <c>additional</c> patterns is refused.</summary>
+public interface IPatternQuota
+{
+    Task EnsureCanAddAsync(int additional, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the tenant's plan pattern limit comes from; the billing feature replaces the default (developer plan).</summary>
+public interface IPlanLimits
+{
+    /// <summary>Null means unlimited (enterprise).</summary>
+    Task<int?> PatternLimitAsync(string tenantId, CancellationToken cancellationToken);
+}
+
+public sealed class DeveloperPlanLimits : IPlanLimits
+{
+    public Task<int?> PatternLimitAsync(string tenantId, CancellationToken cancellationToken) =>
+        Task.FromResult<int?>(Domain.Memory.Algorithms.MemoryConstants.DeveloperPlanPatterns);
+}

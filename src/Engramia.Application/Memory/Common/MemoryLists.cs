@@ -1,0 +1,37 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Common;
+using Engramia.Domain.Memory.Algorithms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Application.Memory.Common;
+
+/// <summary>Keeps the capped per-scope lists at their size: newest 200 eval records, newest 100 runs, newest 50 feedback clusters.</summary>
+public static class MemoryLists
+{
+    public static async Task TrimAsync(IApplicationDbContext db, Scope scope, CancellationToken cancellationToken)
+    {
+        var evalFloor = await db.EvalRecords
+            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId)
+            .OrderByDescending(e => e.Id).Skip(MemoryConstants.EvalListCap).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
+        if (evalFloor is { } e1)
+        {
+            await db.EvalRecords.Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Id <= e1).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        var runFloor = await db.RunRecords
+            .Where(r => r.TenantId == scope.TenantId && r.ProjectId == scope.ProjectId)
+            .OrderByDescending(r => r.Id).Skip(MemoryConstants.RunHistoryCap).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        if (runFloor is { } r1)
+        {
+            await db.RunRecords.Where(r => r.TenantId == scope.TenantId && r.ProjectId == scope.ProjectId && r.Id <= r1).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        var feedbackFloor = await db.FeedbackClusters
+            .Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId)
+            .OrderByDescending(f => f.Id).Skip(MemoryConstants.FeedbackListCap).Select(f => (long?)f.Id).FirstOrDefaultAsync(cancellationToken);
+        if (feedbackFloor is { } f1)
+        {
+            await db.FeedbackClusters.Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId && f.Id <= f1).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+}

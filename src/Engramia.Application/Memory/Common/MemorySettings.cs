@@ -1,0 +1,25 @@
+using Engramia.Domain.Memory.Algorithms;
+using Engramia.Domain.Ports;
+
+namespace Engramia.Application.Memory.Common;
+
+/// <summary>Memory-core settings read from the environment at start-up (Infrastructure fills them).</summary>
+public sealed class MemorySettings
+{
+    /// <summary><c>ENGRAMIA_REDACTION</c> (default on).</summary>
+    public bool Redaction { get; init; } = true;
+
+    /// <summary><c>ENGRAMIA_MAX_LLM_RESPONSE</c>: LLM text longer than this is cut in responses.</summary>
+    public int MaxLlmResponse { get; init; } = MemoryConstants.DefaultLlmResponseCap;
+
+    /// <summary><c>ENGRAMIA_PROJECT_QUOTA_PCT</c>: a project's share of the tenant's pattern limit.</summary>
+    public double ProjectQuotaShare { get; init; } = MemoryConstants.DefaultProjectQuotaShare;
+}
+
+/// <summary>The providers chosen at start-up; either may be absent (no key, or <c>none</c>).</summary>
+public sealed class AiProviders(IEmbeddingProvider? embeddings, ILlmProvider? llm)
+{
+    public IEmbeddingProvider? Embeddings { get; } = embeddings;
+
+    public ILlmProvider? Llm { get; } = llm;
+}

@@ -1,0 +1,41 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Application.Memory.Common;
+
+/// <summary>Project cap (share of the plan limit) and the key's own <c>max_patterns</c>; skipped for anonymous callers.</summary>
+public sealed class PatternQuota(IApplicationDbContext db, IRequestContext context, IPlanLimits plans, MemorySettings settings, IAuditLog audit) : IPatternQuota
+{
+    public async Task EnsureCanAddAsync(int additional, CancellationToken cancellationToken)
+    {
+        if (context.IsAnonymous)
+        {
+            return;
+        }
+
+        var scope = context.Scope;
+        var current = await db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken) + additional;
+        var planLimit = await plans.PatternLimitAsync(scope.TenantId, cancellationToken);
+        if (planLimit is { } limit)
+        {
+            var cap = (int)Math.Floor(limit * settings.ProjectQuotaShare);
+            if (current >= cap)
+            {
+                await audit.StoreAsync("quota_exceeded", "project", scope.ProjectId, new Dictionary<string, object?> { ["current"] = current, ["limit"] = cap, ["level"] = "project" }, cancellationToken);
+                var pct = (int)Math.Round(settings.ProjectQuotaShare * 100);
+                throw new QuotaExceededException(
+                    $"Project pattern quota reached ({cap} patterns, {pct}% of tenant limit). Delete old patterns or contact your admin to increase the project limit.",
+                    new Dictionary<string, object?> { ["current"] = current, ["limit"] = cap });
+            }
+        }
+
+        if (context.KeyMaxPatterns is { } keyMax && current >= keyMax)
+        {
+            await audit.StoreAsync("quota_exceeded", "api_key", context.KeyId, new Dictionary<string, object?> { ["current"] = current, ["limit"] = keyMax, ["level"] = "key" }, cancellationToken);
+            throw new QuotaExceededException(
+                "Pattern quota reached. Delete old patterns or upgrade your plan.",
+                new Dictionary<string, object?> { ["current"] = current, ["limit"] = keyMax });
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Common;
+using Engramia.Domain.Memory.Algorithms;
+using Engramia.Domain.Ports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Engramia.Application.Memory.Common;
+
+/// <summary>Candidate generation of recall (§3.4 step 2), shared by recall and compose.</summary>
+public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex index, AiProviders providers, ILogger<PatternSearch> logger)
+{
+    /// <summary>Recall falls back to word matching without embeddings (<c>keywordFallback</c>); compose wants no match instead.</summary>
+    public async Task<List<RankedMatch>> CandidatesAsync(Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true)
+    {
+        var embeddings = providers.Embeddings;
+        if (embeddings is null)
+        {
+            return keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [];
+        }
+
+        IReadOnlyList<VectorHit> hits;
+        try
+        {
+            var vector = await embeddings.EmbedAsync(query, cancellationToken);
+            hits = await index.SearchAsync(scope, vector, fetch, cancellationToken);
+        }
+        catch (ProviderException ex)
+        {
+            LogFallback(logger, ex.Message);
+            return keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [];
+        }
+
+        if (hits.Count < fetch)
+        {
+            await ReportForeignVectorsAsync(scope, embeddings, cancellationToken);
+        }
+
+        var keys = hits.Select(h => h.Key).ToList();
+        var patterns = await db.Patterns.AsNoTracking()
+            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+            .Select(p => new { p.Key, p.Task, p.SuccessScore, p.Timestamp })
+            .ToDictionaryAsync(p => p.Key, cancellationToken);
+        var found = hits.Where(h => patterns.ContainsKey(h.Key)).ToList();
+
+        if (!evalWeighted)
+        {
+            return RecallRanking.Plain(found.Select(h =>
+            {
+                var p = patterns[h.Key];
+                return (h.Key, p.Task, p.SuccessScore, p.Timestamp, h.Similarity);
+            }));
+        }
+
+        var multipliers = await EvalMultipliersAsync(scope, found.Select(h => h.Key).ToList(), cancellationToken);
+        return RecallRanking.EvalWeighted(
+            found.Select(h =>
+            {
+                var p = patterns[h.Key];
+                return (h.Key, p.Task, p.SuccessScore, p.Timestamp, h.Similarity, multipliers[h.Key]);
+            }),
+            fetch);
+    }
+
+    public async Task<Dictionary<string, double>> EvalMultipliersAsync(Scope scope, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var records = await db.EvalRecords.AsNoTracking()
+            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && keys.Contains(e.AgentName))
+            .OrderByDescending(e => e.Id)
+            .Select(e => new { e.AgentName, e.Overall })
+            .ToListAsync(cancellationToken);
+        return keys.Distinct().ToDictionary(
+            k => k,
+            k => Scoring.EvalMultiplier(records.Where(r => r.AgentName == k).Select(r => r.Overall)));
+    }
+
+    private async Task<List<RankedMatch>> KeywordAsync(Scope scope, string query, int fetch, CancellationToken cancellationToken)
+    {
+        var all = await db.Patterns.AsNoTracking()
+            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
+            .OrderBy(p => p.Key)
+            .Select(p => new { p.Key, p.Task, p.SuccessScore, p.Timestamp })
+            .ToListAsync(cancellationToken);
+        return RecallRanking.Keyword(query, all.Select(p => (p.Key, p.Task, p.SuccessScore, p.Timestamp)), fetch);
+    }
+
+    /// <summary>Vectors of another model are never searched; say so loudly so an operator re-embeds.</summary>
+    private async Task ReportForeignVectorsAsync(Scope scope, IEmbeddingProvider embeddings, CancellationToken cancellationToken)
+    {
+        var foreign = await index.ForeignDimensionsAsync(scope, embeddings.Dimension, cancellationToken);
+        foreach (var (dimension, count) in foreign)
+        {
+            LogForeign(logger, count, scope.ToString(), dimension, embeddings.Model, embeddings.Dimension);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding search failed ({Reason}); recall uses keyword matching.")]
+    private static partial void LogFallback(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} patterns in scope {Scope} have {Dimension}-d vectors, but the configured embedding model {Model} makes {Expected}-d vectors: they are excluded from semantic recall until re-embedded.")]
+    private static partial void LogForeign(ILogger logger, int count, string scope, int dimension, string model, int expected);
+}

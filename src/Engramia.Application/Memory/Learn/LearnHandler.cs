@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
+using Engramia.Domain.Memory;
+using Engramia.Domain.Memory.Algorithms;
+using Engramia.Domain.Ports;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Application.Memory.Learn;
+
+/// <summary>
+/// Learn (§3.2). The duplicate check and the write run in one transaction under the scope's write
+/// lock, so parallel learns of one task store it once and never lose the better score.
+/// </summary>
+public sealed class LearnHandler(
+    IApplicationDbContext db,
+    IRequestContext context,
+    IPatternQuota quota,
+    IScopeWriteLock scopeLock,
+    IVectorIndex index,
+    AiProviders providers,
+    MemorySettings settings,
+    TimeProvider clock) : ICommandHandler<LearnCommand, LearnResult>
+{
+    public async ValueTask<LearnResult> Handle(LearnCommand request, CancellationToken cancellationToken)
+    {
+        await quota.EnsureCanAddAsync(0, cancellationToken);
+        MemoryGuards.RequireText(request.Task);
+        MemoryGuards.RequireText(request.Code, MemoryConstants.CodeMaxChars);
+
+        var scope = context.Scope;
+        var embeddings = providers.Embeddings;
+        var vector = embeddings is null ? null : await embeddings.EmbedAsync(request.Task, cancellationToken);
+        var (design, redacted) = BuildDesign(request);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await scopeLock.AcquireAsync(scope, cancellationToken);
+
+        var existing = await db.Patterns.AsNoTracking()
+            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
+            .OrderBy(p => p.Key)
+            .Select(p => new { p.Key, p.Task, p.SuccessScore })
+            .ToListAsync(cancellationToken);
+        if (existing.Count >= MemoryConstants.PatternHardCap)
+        {
+            throw new Domain.Common.DomainValidationException(MemoryGuards.DomainDetail);
+        }
+
+        var words = TextSimilarity.Words(request.Task);
+        var duplicate = existing.FirstOrDefault(p => TextSimilarity.Jaccard(TextSimilarity.Words(p.Task), words) >= MemoryConstants.LearnDuplicateJaccard);
+        if (duplicate is not null && request.EvalScore <= duplicate.SuccessScore)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new LearnResult(false, existing.Count);
+        }
+
+        var now = clock.GetUtcNow();
+        var timestamp = now.ToUnixTimeMilliseconds() / 1000.0;
+        var key = duplicate?.Key ?? PatternKey.New(request.Task, now.ToUnixTimeMilliseconds());
+        var pattern = duplicate is null
+            ? null
+            : await db.Patterns.FirstAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == key, cancellationToken);
+        if (pattern is null)
+        {
+            pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = request.Task, Design = design };
+            db.Patterns.Add(pattern);
+        }
+
+        // A replacement overwrites the whole record: reuse count, timestamp and author start again.
+        pattern.Task = request.Task;
+        pattern.Design = design;
+        pattern.SuccessScore = request.EvalScore;
+        pattern.ReuseCount = 0;
+        pattern.Timestamp = timestamp;
+        pattern.UpdatedAt = now;
+        pattern.Classification = request.Classification;
+        pattern.Source = request.Source;
+        pattern.RunId = request.RunId;
+        pattern.AuthorKeyId = context.KeyId;
+        pattern.Redacted = redacted;
+        pattern.Extras = null;
+
+        db.EvalRecords.Add(new EvalRecord
+        {
+            TenantId = scope.TenantId,
+            ProjectId = scope.ProjectId,
+            AgentName = key,
+            Task = request.Task,
+            Scores = new JsonObject { ["overall"] = request.EvalScore, ["feedback"] = "" }.ToJsonString(),
+            Overall = request.EvalScore,
+            Feedback = "",
+            Timestamp = timestamp,
+        });
+        db.RunRecords.Add(new RunRecord { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Timestamp = timestamp, Success = true, EvalScore = request.EvalScore });
+        var metrics = await db.ScopeMetrics.FirstOrDefaultAsync(m => m.TenantId == scope.TenantId && m.ProjectId == scope.ProjectId, cancellationToken);
+        if (metrics is null)
+        {
+            db.ScopeMetrics.Add(new ScopeMetrics { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Runs = 1, Success = 1 });
+        }
+        else
+        {
+            metrics.Runs++;
+            metrics.Success++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (vector is not null)
+        {
+            await index.UpsertAsync(scope, key, vector, embeddings!.Model, cancellationToken);
+        }
+
+        await MemoryLists.TrimAsync(db, scope, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new LearnResult(true, existing.Count + (duplicate is null ? 1 : 0));
+    }
+
+    private (string Design, bool Redacted) BuildDesign(LearnCommand request)
+    {
+        var fields = new List<(string Name, string Value)>
+        {
+            ("code", request.Code),
+            ("classification", request.Classification),
+            ("source", request.Source),
+        };
+        if (request.Output is not null)
+        {
+            fields.Add(("output", request.Output));
+        }
+
+        var redacted = false;
+        if (settings.Redaction)
+        {
+            // The task is scanned too, but (as upstream) only the design is rewritten.
+            redacted = Redactor.Redact(request.Task).Found;
+            for (var i = 0; i < fields.Count; i++)
+            {
+                if (fields[i].Value.Length == 0)
+                {
+                    continue;
+                }
+
+                var (text, found) = Redactor.Redact(fields[i].Value);
+                fields[i] = (fields[i].Name, text);
+                redacted |= found;
+            }
+        }
+
+        var design = new JsonObject();
+        foreach (var (name, value) in fields)
+        {
+            design[name] = value;
+        }
+
+        return (design.ToJsonString(), redacted);
+    }
+}

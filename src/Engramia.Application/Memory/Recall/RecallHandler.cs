@@ -1,0 +1,73 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
+using Engramia.Domain.Common;
+using Engramia.Domain.Memory.Algorithms;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Application.Memory.Recall;
+
+public sealed class RecallHandler(IApplicationDbContext db, IRequestContext context, PatternSearch search, TimeProvider clock)
+    : ICommandHandler<RecallQuery, RecallResult>
+{
+    public async ValueTask<RecallResult> Handle(RecallQuery request, CancellationToken cancellationToken)
+    {
+        MemoryGuards.RequireText(request.Task);
+        var scope = context.Scope;
+        var fetch = (request.Offset + request.Limit) * MemoryConstants.RecallOverFetch;
+        var overFetch = request.Deduplicate ? MemoryConstants.DedupOverFetch : 1;
+
+        var matches = await search.CandidatesAsync(scope, request.Task, fetch * overFetch, request.EvalWeighted, cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        matches = RecallRanking.ApplyRecency(matches, now, request.RecencyWeight, request.RecencyHalfLifeDays);
+        if (request.Deduplicate)
+        {
+            matches = RecallRanking.Deduplicate(matches);
+        }
+
+        matches = matches.Take(fetch).ToList();
+        var keys = matches.Select(m => m.Key).ToList();
+        var designs = await db.Patterns.AsNoTracking()
+            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+            .Select(p => new { p.Key, p.Design, p.ReuseCount })
+            .ToDictionaryAsync(p => p.Key, cancellationToken);
+
+        await ReuseBoost.ApplyAsync(db, scope, keys, cancellationToken);
+
+        var filtered = matches
+            .Where(m => designs.ContainsKey(m.Key))
+            .Select(m => (Match: m, Design: PatternJson.DesignObject(designs[m.Key].Design), designs[m.Key].ReuseCount))
+            .Where(x => request.Classification is null || Field(x.Design, "classification") == request.Classification)
+            .Where(x => request.Source is null || Field(x.Design, "source") == request.Source)
+            .Where(x => request.MinScore is null || x.Match.SuccessScore >= request.MinScore)
+            .ToList();
+
+        var page = filtered.Skip(request.Offset).Take(request.Limit)
+            .Select(x => new RecallMatch(
+                x.Match.Similarity,
+                x.Match.Tier,
+                x.Match.Key,
+                new RecalledPattern(x.Match.Task, Field(x.Design, "code"), x.Match.SuccessScore, x.ReuseCount)))
+            .ToList();
+        var hasMore = filtered.Count > request.Offset + request.Limit;
+        return new RecallResult(page, hasMore, hasMore ? request.Offset + request.Limit : null);
+    }
+
+    private static string? Field(System.Text.Json.Nodes.JsonObject design, string name) =>
+        design[name] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+/// <summary>Recall's side effect (§3.5): +1 reuse and +0.1 score (cap 10) in one UPDATE, so parallel recalls never lose an increment.</summary>
+public static class ReuseBoost
+{
+    public static Task ApplyAsync(IApplicationDbContext db, Scope scope, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0
+            ? Task.CompletedTask
+            : db.Patterns
+                .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+                .ExecuteUpdateAsync(
+                    s => s
+                        .SetProperty(p => p.ReuseCount, p => p.ReuseCount + 1)
+                        .SetProperty(p => p.SuccessScore, p => p.SuccessScore + MemoryConstants.ReuseBoost > MemoryConstants.MaxScore ? MemoryConstants.MaxScore : p.SuccessScore + MemoryConstants.ReuseBoost),
+                    cancellationToken);
+}

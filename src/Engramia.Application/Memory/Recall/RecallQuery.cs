@@ -1,0 +1,22 @@
+using Engramia.Application.Common.Security;
+using Engramia.Application.Memory.Common;
+using Mediator;
+
+namespace Engramia.Application.Memory.Recall;
+
+/// <summary><c>POST /v1/recall</c>. A command, not a query: it boosts the reuse of what it returns.</summary>
+public sealed record RecallQuery : ICommand<RecallResult>, IRequirePermission
+{
+    public required string Task { get; init; }
+    public int Limit { get; init; } = 5;
+    public int Offset { get; init; }
+    public bool Deduplicate { get; init; } = true;
+    public bool EvalWeighted { get; init; } = true;
+    public double RecencyWeight { get; init; }
+    public double RecencyHalfLifeDays { get; init; } = 30.0;
+    public string? Classification { get; init; }
+    public string? Source { get; init; }
+    public double? MinScore { get; init; }
+
+    public static string Permission => Permissions.Recall;
+}

@@ -1,0 +1,92 @@
+using System.Text;
+
+namespace Engramia.Domain.Memory.Algorithms;
+
+/// <summary>Word-set similarity used by learn dedup, recall grouping, keyword fallback and feedback clustering.</summary>
+public static class TextSimilarity
+{
+    /// <summary>Lower-cased words split on whitespace runs; punctuation stays part of a word.</summary>
+    public static HashSet<string> Words(string text) =>
+        text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+    public static double WordJaccard(string a, string b) => Jaccard(Words(a), Words(b));
+
+    public static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0.0;
+        }
+
+        var intersection = a.Count(b.Contains);
+        var union = a.Count + b.Count - intersection;
+        return (double)intersection / union;
+    }
+
+    /// <summary>Feedback normalisation: lower-case, every non-word non-space char becomes a space, whitespace collapsed.</summary>
+    public static string NormalizeFeedback(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Trim().ToLowerInvariant())
+        {
+            builder.Append(char.IsLetterOrDigit(c) || c == '_' || char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.ConnectorPunctuation ? c : ' ');
+        }
+
+        return string.Join(' ', builder.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Jaccard of two feedback texts after normalisation.</summary>
+    public static double FeedbackJaccard(string a, string b) => WordJaccard(NormalizeFeedback(a), NormalizeFeedback(b));
+}
+
+/// <summary>The three reuse tiers of a similarity.</summary>
+public static class ReuseTier
+{
+    public const string Duplicate = "duplicate";
+    public const string Adapt = "adapt";
+    public const string Fresh = "fresh";
+
+    public static string For(double similarity) =>
+        similarity >= MemoryConstants.DuplicateThreshold ? Duplicate
+        : similarity >= MemoryConstants.AdaptThreshold ? Adapt
+        : Fresh;
+}
+
+/// <summary>The spec's constant table (§1.13).</summary>
+public static class MemoryConstants
+{
+    public const double DuplicateThreshold = 0.92;
+    public const double AdaptThreshold = 0.70;
+    public const double LearnDuplicateJaccard = 0.92;
+    public const double RecallDedupJaccard = 0.7;
+    public const int RecallOverFetch = 4;
+    public const int DedupOverFetch = 3;
+    public const double NeutralEvalMultiplier = 0.75;
+    public const int EvalMultiplierWindow = 5;
+    public const double ReuseBoost = 0.1;
+    public const double MaxScore = 10.0;
+    public const double AgingBase = 0.98;
+    public const double AgingPruneBelow = 0.1;
+    public const double SecondsPerWeek = 604_800;
+    public const double FeedbackDecayBase = 0.90;
+    public const double FeedbackPruneBelow = 0.15;
+    public const double FeedbackClusterJaccard = 0.4;
+    public const int FeedbackSurfaceCount = 2;
+    public const int FeedbackMaxChars = 5_000;
+    public const int FeedbackListCap = 50;
+    public const int EvalListCap = 200;
+    public const int RunHistoryCap = 100;
+    public const int MetricsAvgWindow = 10;
+    public const int MaxEvaluators = 10;
+    public const int EvaluatorAttempts = 2;
+    public const double HighVarianceAbove = 1.5;
+    public const int AdversarialProbeChars = 10;
+    public const int MaxComposeStages = 4;
+    public const int DefaultLlmResponseCap = 20_000;
+    public const string TruncationSuffix = "…[truncated]";
+    public const int PatternHardCap = 100_000;
+    public const double DefaultProjectQuotaShare = 0.8;
+    public const int DeveloperPlanPatterns = 10_000;
+    public const int TaskMaxChars = 10_000;
+    public const int CodeMaxChars = 500_000;
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using Engramia.Application.Memory.Common;
+using Engramia.Infrastructure.Ai;
+using Engramia.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Engramia.Api.Tests.Memory;
+
+/// <summary>Real local MiniLM and the real OpenAI embeddings client (against the loopback fake) behind recall.</summary>
+[TestFixture("postgres")]
+[TestFixture("sqlite")]
+public sealed class ProviderTests(string storage) : MemoryTestBase(storage)
+{
+    private static readonly CapturingLoggerProvider Logs = new();
+
+    protected override AiProviders Providers(string profile) => profile switch
+    {
+        "minilm" => new AiProviders(new MiniLmEmbeddingProvider(), null),
+        "openai" => new AiProviders(new OpenAiEmbeddingProvider(LlmOptions(), "text-embedding-3-small"), null),
+        _ => base.Providers(profile),
+    };
+
+    protected override void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ILoggerProvider>(services, Logs);
+
+    [Test]
+    public async Task Local_minilm_recalls_a_paraphrase_first_with_similarity_above_one_half()
+    {
+        var client = Client("minilm");
+        await LearnAsync(client, "Parse CSV file and compute statistics", "import csv, statistics", 8.5);
+        await LearnAsync(client, "Deploy kubernetes cluster with helm", "helm install", 7.0);
+        await LearnAsync(client, "Send email notification to users", "smtplib", 9.0);
+
+        var matches = (await RecallAsync(client, new { task = "Read a CSV and calculate mean" })).Body!["matches"]!.AsArray();
+
+        Assert.That(S(matches[0]!["pattern"]!["task"]), Is.EqualTo("Parse CSV file and compute statistics"));
+        Assert.That(D(matches[0]!["similarity"]), Is.GreaterThan(0.5));
+        Assert.That(D(matches[1]!["similarity"]), Is.LessThan(0.5));
+    }
+
+    [Test]
+    public async Task Local_minilm_vectors_are_unit_length_and_384_wide()
+    {
+        var provider = new MiniLmEmbeddingProvider();
+        var vector = await provider.EmbedAsync("hello world", CancellationToken.None);
+        Assert.That(vector, Has.Length.EqualTo(384));
+        Assert.That(Math.Sqrt(vector.Sum(v => (double)v * v)), Is.EqualTo(1.0).Within(1e-4));
+    }
+
+    [Test]
+    public async Task OpenAi_embeddings_are_decoded_from_base64_float32()
+    {
+        var client = Client("openai");
+        var before = OpenAi.EmbeddingCalls;
+        Assert.That((await LearnAsync(client, "Parse CSV file", "import csv", 8.5)).Status, Is.EqualTo(200));
+        Assert.That((await LearnAsync(client, "Send email notification", "smtplib", 8.5)).Status, Is.EqualTo(200));
+        var recall = await RecallAsync(client, new { task = "Parse CSV file" });
+        Assert.That(recall.Status, Is.EqualTo(200), string.Join("\n", Logs.Messages));
+        var m = recall.Body!["matches"]!.AsArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(OpenAi.EmbeddingCalls - before, Is.EqualTo(3));
+            Assert.That(OpenAi.LastEmbeddingEncoding, Is.EqualTo("base64"));
+            Assert.That(S(m[0]!["pattern"]!["task"]), Is.EqualTo("Parse CSV file"));
+            Assert.That(D(m[0]!["similarity"]), Is.EqualTo(1.0).Within(1e-6));
+            Assert.That(D(m[1]!["similarity"]), Is.LessThan(0.2));
+        });
+    }
+
+    [Test]
+    public async Task Vectors_of_another_model_are_never_mixed_and_are_reported()
+    {
+        await LearnAsync(Client("hash"), "Parse CSV file", "import csv", 8.5);
+        var openai = Client("openai");
+        Logs.Messages.Clear();
+
+        var before = (await RecallAsync(openai, new { task = "Parse CSV file" })).Body!["matches"]!.AsArray();
+        Assert.That(before, Is.Empty, "384-d vectors are not searched with a 1536-d query");
+        Assert.That(Logs.Messages, Has.Some.Contains("1 patterns in scope default/default have 384-d vectors"));
+
+        await LearnAsync(openai, "Send email notification", "smtplib", 8.0);
+        var after = (await RecallAsync(openai, new { task = "Send email notification" })).Body!["matches"]!.AsArray();
+        Assert.That(after.Select(x => S(x!["pattern"]!["task"])), Is.EqualTo(new[] { "Send email notification" }));
+    }
+
+    [Test]
+    public void Provider_selection_follows_the_environment()
+    {
+        static AiProviders Pick(params (string Key, string Value)[] env) =>
+            AiProviderFactory.Create(AiOptions.From(new ConfigurationBuilder().AddInMemoryCollection(env.ToDictionary(e => e.Key, e => (string?)e.Value)).Build()));
+
+        Assert.Multiple(() =>
+        {
+            var bare = Pick();
+            Assert.That(bare.Embeddings, Is.InstanceOf<MiniLmEmbeddingProvider>());
+            Assert.That(bare.Llm, Is.Null);
+            Assert.That(Pick(("ENGRAMIA_EMBEDDING_MODEL", "none")).Embeddings, Is.Null);
+            var keyed = Pick(("OPENAI_API_KEY", "sk-x"), ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"));
+            Assert.That(keyed.Embeddings, Is.InstanceOf<OpenAiEmbeddingProvider>());
+            Assert.That(keyed.Embeddings!.Dimension, Is.EqualTo(1536));
+            Assert.That(keyed.Llm, Is.InstanceOf<OpenAiLlmProvider>());
+            Assert.That(keyed.Llm!.Model, Is.EqualTo("gpt-4.1"));
+            Assert.That(Pick(("OPENAI_API_KEY", "sk-x"), ("ENGRAMIA_LLM_PROVIDER", "none")).Llm, Is.Null);
+            Assert.That(Pick(("OPENAI_API_KEY", "sk-x"), ("ENGRAMIA_LLM_PROVIDER", "mystery")).Llm, Is.Null);
+            Assert.That(Pick(("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1:9/"), ("AZURE_OPENAI_API_KEY", "k")).Llm, Is.InstanceOf<OpenAiLlmProvider>());
+            var ex = Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_EMBEDDING_MODEL", "text-embedding-3-large")));
+            Assert.That(ex!.Variable, Is.EqualTo("OPENAI_API_KEY"));
+            var bad = Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_LLM_CONCURRENCY", "zero")));
+            Assert.That(bad!.Variable, Is.EqualTo("ENGRAMIA_LLM_CONCURRENCY"));
+        });
+    }
+
+    [Test]
+    public async Task Llm_concurrency_is_bounded()
+    {
+        OpenAi.ChatReply = """{"overall":7}""";
+        using var gate = new SemaphoreSlim(0);
+        OpenAi.ChatGate = gate;
+        var options = LlmOptions();
+        var provider = new OpenAiLlmProvider(new AiOptions
+        {
+            OpenAiKey = options.OpenAiKey,
+            OpenAiBaseUrl = options.OpenAiBaseUrl,
+            LlmTimeout = TimeSpan.FromSeconds(30),
+            LlmMaxRetries = 0,
+            LlmConcurrency = 1,
+        });
+        var before = OpenAi.ChatCalls;
+        var calls = Enumerable.Range(0, 3).Select(_ => provider.CompleteAsync("p", null, "eval", CancellationToken.None)).ToList();
+        for (var released = 0; released < 3; released++)
+        {
+            await WaitUntilAsync(() => OpenAi.ChatCalls - before > released);
+            await Task.Delay(200); // give a wrongly admitted second request the chance to arrive
+            gate.Release();
+        }
+
+        var replies = await Task.WhenAll(calls);
+        OpenAi.ChatGate = null;
+        Assert.That(replies, Is.All.EqualTo("""{"overall":7}"""));
+        Assert.That(OpenAi.MaxConcurrentChats, Is.EqualTo(1), "with ENGRAMIA_LLM_CONCURRENCY=1 the calls wait for each other");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>Keeps every log message so tests can see what an operator would read.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    public ConcurrentBag<string> Messages { get; } = [];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(Messages);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ConcurrentBag<string> messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                messages.Add(formatter(state, exception) + (exception is null ? "" : " " + exception));
+            }
+        }
+    }
+}
