@@ -4,8 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engramia.Api.Tests.Infrastructure;
+using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Engramia.Api.Tests.Jobs;
 
@@ -25,7 +28,16 @@ public sealed class AsyncSubmissionTests
 
     public static IEnumerable<AsyncOperationCase> Operations()
     {
-        // Memory operations (compose, evaluate, evolve, aging, feedback_decay, import) join here once wired.
+        yield return new AsyncOperationCase("evaluate", "/v1/evaluate", """{"task":"Parse CSV","code":"import csv","num_evals":3}""", "evaluate");
+        yield return new AsyncOperationCase("compose", "/v1/compose", """{"task":"Read input.csv and compute statistics"}""", "compose");
+        yield return new AsyncOperationCase("evolve", "/v1/evolve", """{"role":"coder","current_prompt":"You are a coder."}""", "evolve");
+        yield return new AsyncOperationCase("aging", "/v1/aging", "{}", "aging");
+        yield return new AsyncOperationCase("feedback_decay", "/v1/feedback/decay", "{}", "feedback_decay");
+        yield return new AsyncOperationCase(
+            "import",
+            "/v1/import",
+            """{"records":[{"version":1,"key":"patterns/jobs0001_1745930123456_abcde","data":{"task":"Parse CSV file","design":{"code":"import csv"},"success_score":8.5,"reuse_count":0,"timestamp":1745930123.456}}],"overwrite":true}""",
+            "import");
         yield return new AsyncOperationCase(
             "cleanup_old_jobs",
             "/v1/jobs/cleanup",
@@ -37,7 +49,13 @@ public sealed class AsyncSubmissionTests
     [OneTimeSetUp]
     public void StartHost() =>
         // Housekeeping's purge is off here, so only the cleanup operation removes the old jobs tests seed.
-        _factory = JobHosts.Create(JobHosts.FastWorker(new() { ["ENGRAMIA_JOB_RETENTION_DAYS"] = "0" }));
+        _factory = JobHosts.Create(
+            JobHosts.FastWorker(new() { ["ENGRAMIA_JOB_RETENTION_DAYS"] = "0" }),
+            configure: services =>
+            {
+                services.RemoveAll<AiProviders>();
+                services.AddSingleton(new AiProviders(null, new ScriptedLlm()));
+            });
 
     [OneTimeTearDown]
     public async Task StopHost() => await _factory.DisposeAsync();
@@ -96,10 +114,16 @@ public sealed class AsyncSubmissionTests
         });
     }
 
-    [Test]
-    public async Task Params_hold_the_validated_command_with_defaults_filled()
+    [TestCase("/v1/jobs/cleanup", "{}", """{"retention_days":30}""")]
+    [TestCase("/v1/evaluate", """{"task":"T","code":"C"}""", """{"task":"T","code":"C","output":null,"num_evals":3}""")]
+    [TestCase("/v1/compose", """{"task":"T"}""", """{"task":"T"}""")]
+    [TestCase("/v1/evolve", """{"role":"coder","current_prompt":"P"}""", """{"role":"coder","current_prompt":"P","num_issues":5}""")]
+    [TestCase("/v1/aging", "", "{}")]
+    [TestCase("/v1/feedback/decay", "", "{}")]
+    [TestCase("/v1/import", """{"records":[]}""", """{"records":[],"overwrite":false}""")]
+    public async Task Params_hold_the_validated_command_with_defaults_filled(string path, string body, string expected)
     {
-        var accepted = await _client.SendAsync(AsyncPost("/v1/jobs/cleanup", "{}"));
+        var accepted = await _client.SendAsync(AsyncPost(path, body));
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
@@ -108,7 +132,7 @@ public sealed class AsyncSubmissionTests
         Assert.That(row, Is.Not.Null);
         Assert.Multiple(() =>
         {
-            Assert.That(JsonNode.DeepEquals(JsonNode.Parse(row!.Params), JsonNode.Parse("""{"retention_days":30}""")), Is.True, row.Params);
+            Assert.That(JsonNode.DeepEquals(JsonNode.Parse(row!.Params), JsonNode.Parse(expected)), Is.True, row.Params);
             Assert.That(row.TenantId, Is.EqualTo(Scope.DefaultId));
             Assert.That(row.KeyId, Is.Null);
             Assert.That(row.ExpiresAt - row.CreatedAt, Is.EqualTo(TimeSpan.FromHours(1)));

@@ -5,6 +5,7 @@ using Engramia.Application.Common.Context;
 using Engramia.Application.Jobs.Execution;
 using Engramia.Domain.Common;
 using Engramia.Domain.Jobs;
+using Engramia.Domain.Ports;
 using Engramia.Domain.Tenancy;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -71,6 +72,18 @@ public sealed class BlockingDispatcher(HostTag host) : IJobDispatcher
 }
 
 public sealed record HostTag(string Name);
+
+/// <summary>A deterministic chat model: the same reply for every call of a feature, so sync and async runs agree.</summary>
+public sealed class ScriptedLlm : ILlmProvider
+{
+    public const string Eval = """{"task_alignment":8,"code_quality":7,"workspace_usage":8,"robustness":6,"overall":7.5,"feedback":"Add error handling for missing input files."}""";
+    public const string Compose = """{"stages":[{"task":"Read CSV file","reads":["input.csv"],"writes":["data.json"]},{"task":"Compute statistics","reads":["data.json"],"writes":["report.txt"]}]}""";
+
+    public string Model => "test-scripted";
+
+    public Task<string> CompleteAsync(string prompt, string? system, string role, CancellationToken cancellationToken) =>
+        Task.FromResult(role.Contains("compose", StringComparison.OrdinalIgnoreCase) ? Compose : Eval);
+}
 
 public static class JobTestDb
 {
@@ -204,6 +217,7 @@ public static class JobHosts
         {
             ["ENGRAMIA_JOB_POLL_INTERVAL"] = "0.05",
             ["ENGRAMIA_JOB_MAX_CONCURRENT"] = "3",
+            ["ENGRAMIA_EMBEDDING_MODEL"] = "none",
         };
         foreach (var (k, v) in extra ?? [])
         {
@@ -217,9 +231,11 @@ public static class JobHosts
     public static WebApplicationFactory<Program> Create(
         IReadOnlyDictionary<string, string?> settings,
         string hostName = "host",
-        Func<IServiceProvider, IJobDispatcher>? dispatcher = null) =>
+        Func<IServiceProvider, IJobDispatcher>? dispatcher = null,
+        Action<IServiceCollection>? configure = null) =>
         new EngramiaApiFactory(settings).WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
+            configure?.Invoke(services);
             services.Configure<MvcOptions>(o => o.Filters.Add(new TestCallerFilter()));
             services.AddSingleton(new HostTag(hostName));
             services.AddScoped<MediatorJobDispatcher>();

@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
 using Mediator;
@@ -12,6 +13,7 @@ namespace Engramia.Application.Memory.Aging;
 /// (which re-applies the decay since creation on every run), the weeks count from the later of the
 /// creation time and the previous aging run (<c>updated_at</c>), so running it twice never compounds.
 /// </summary>
+[AsyncCapable("aging")]
 public sealed record RunAgingCommand : ICommand<PruneResult>, IRequirePermission
 {
     public static string Permission => Permissions.Aging;

@@ -1,4 +1,5 @@
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Domain.Memory.Algorithms;
 using FluentValidation;
 using Mediator;
@@ -6,6 +7,7 @@ using Mediator;
 namespace Engramia.Application.Memory.Compose;
 
 /// <summary><c>POST /v1/compose</c>: split a task into stages with file contracts and match each stage to a stored pattern.</summary>
+[AsyncCapable("compose")]
 public sealed record ComposeCommand : ICommand<ComposeResult>, IRequirePermission
 {
     public required string Task { get; init; }

@@ -1,4 +1,5 @@
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Domain.Memory.Algorithms;
 using FluentValidation;
 using Mediator;
@@ -6,6 +7,7 @@ using Mediator;
 namespace Engramia.Application.Memory.Evaluate;
 
 /// <summary><c>POST /v1/evaluate</c>: several independent LLM evaluators score the code; median, spread and the harshest feedback.</summary>
+[AsyncCapable("evaluate")]
 public sealed record EvaluateCommand : ICommand<EvaluateResult>, IRequirePermission
 {
     public required string Task { get; init; }

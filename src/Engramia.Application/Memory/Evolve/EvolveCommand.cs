@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Application.Memory.Common;
 using Engramia.Application.Memory.Feedback;
 using Engramia.Domain.Common;
@@ -12,6 +13,7 @@ using Mediator;
 namespace Engramia.Application.Memory.Evolve;
 
 /// <summary><c>POST /v1/evolve</c>: propose an improved prompt that addresses the recurring feedback.</summary>
+[AsyncCapable("evolve")]
 public sealed record EvolveCommand : ICommand<EvolveResult>, IRequirePermission
 {
     public required string Role { get; init; }

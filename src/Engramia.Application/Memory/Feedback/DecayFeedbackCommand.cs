@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Application.Memory.Aging;
 using Engramia.Domain.Memory.Algorithms;
 using Mediator;
@@ -8,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Engramia.Application.Memory.Feedback;
 
 /// <summary><c>POST /v1/feedback/decay</c>: ×0.9 per week since the last decay; clusters below 0.15 are dropped.</summary>
+[AsyncCapable("feedback_decay")]
 public sealed record DecayFeedbackCommand : ICommand<PruneResult>, IRequirePermission
 {
     public static string Permission => Permissions.FeedbackDecay;

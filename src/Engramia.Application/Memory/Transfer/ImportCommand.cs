@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Memory.Algorithms;
@@ -14,6 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Engramia.Application.Memory.Transfer;
 
 /// <summary><c>POST /v1/import</c>: records in export format, keys kept verbatim.</summary>
+[AsyncCapable("import")]
 public sealed record ImportCommand : ICommand<ImportResult>, IRequirePermission
 {
     public required IReadOnlyList<ImportRecord> Records { get; init; }
