@@ -1,3 +1,6 @@
+using Engramia.Application.Billing.Common;
+using Engramia.Application.Billing.Enforcement;
+using Engramia.Application.Billing.HandleWebhook;
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
 using FluentValidation;
@@ -17,6 +20,11 @@ public static class DependencyInjection
         services.AddScoped<RequestContext>();
         services.AddScoped<IRequestContext>(sp => sp.GetRequiredService<RequestContext>());
         services.AddSingleton(TimeProvider.System);
+        services.AddScoped<SubscriptionResolver>();
+        services.AddScoped<SubscriptionPlanLimits>();
+        services.AddScoped<BillingQuota>();
+        services.AddScoped<CustomerLink>();
+        services.AddScoped<WebhookEventProcessor>();
         return services;
     }
 }

@@ -1,5 +1,7 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Ports;
+using Engramia.Application.Billing.Common;
+using Engramia.Infrastructure.Billing;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Persistence;
 using Engramia.Infrastructure.Persistence.Search;
@@ -33,6 +35,24 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
         services.AddScoped<DatabaseMigrations>();
+        services.AddBilling(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// Stripe adapter, usage counters, webhook ledger and price settings. Without Stripe variables the
+    /// gateway reports itself unconfigured and the service runs with the plans in the database.
+    /// </summary>
+    private static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => new StripeSettings(
+            configuration.Text("STRIPE_SECRET_KEY"),
+            configuration.Text("STRIPE_WEBHOOK_SECRET"),
+            configuration.Text("STRIPE_API_BASE")));
+        services.AddSingleton<IBillingGateway, StripeBillingGateway>();
+        services.AddSingleton<IBillingConfiguration, EnvBillingConfiguration>();
+        services.AddScoped<IUsageMeter, UsageMeter>();
+        services.AddScoped<IWebhookLedger, WebhookLedger>();
         return services;
     }
 }
