@@ -65,7 +65,8 @@ public sealed class FakeStripe : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http)
     {
-        var form = new Dictionary<string, string>();
+        // Form fields of POSTs and query parameters (Stripe.net sends DELETE parameters in the query).
+        var form = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
         if (http.Request.HasFormContentType)
         {
             foreach (var (key, value) in await http.Request.ReadFormAsync())
