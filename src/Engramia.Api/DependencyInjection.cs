@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Engramia.Api.Errors;
 using Engramia.Api.Hosting;
+using Engramia.Application.Billing.Enforcement;
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
 using Mediator;
@@ -23,6 +24,8 @@ public static class DependencyInjection
                 typeof(ExceptionLoggingBehaviour<,>),
                 typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
+                typeof(EvalRunQuotaBehaviour<,>),
+                typeof(PatternQuotaBehaviour<,>),
             ];
         });
 

@@ -1,3 +1,4 @@
+using Engramia.Application.Billing.Enforcement;
 using Engramia.Application.Common.Security;
 using Engramia.Domain.Memory.Algorithms;
 using FluentValidation;
@@ -6,7 +7,7 @@ using Mediator;
 namespace Engramia.Application.Memory.Evaluate;
 
 /// <summary><c>POST /v1/evaluate</c>: several independent LLM evaluators score the code; median, spread and the harshest feedback.</summary>
-public sealed record EvaluateCommand : ICommand<EvaluateResult>, IRequirePermission
+public sealed record EvaluateCommand : ICommand<EvaluateResult>, IRequirePermission, IMeteredEvalRun
 {
     public required string Task { get; init; }
     public required string Code { get; init; }
