@@ -7,6 +7,7 @@ using Engramia.Application.Billing.HandleWebhook;
 using Engramia.Application.Billing.UpdateOverage;
 using Engramia.Domain.Common;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Engramia.Api.Controllers;
@@ -61,6 +62,7 @@ public sealed class BillingController(ISender sender) : ControllerBase
 
     /// <summary>Stripe's callback: no credentials, the signature over the raw body instead. Hidden from OpenAPI.</summary>
     [HttpPost("webhook")]
+    [AllowAnonymous]
     [ApiExplorerSettings(IgnoreApi = true)]
     public async Task<WebhookReceipt> Webhook(CancellationToken cancellationToken)
     {

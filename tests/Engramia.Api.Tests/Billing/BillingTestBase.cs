@@ -1,3 +1,5 @@
+using Engramia.Application.Common.Interfaces;
+using Microsoft.AspNetCore.Http;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -9,8 +11,6 @@ using Engramia.Application.Common.Context;
 using Engramia.Domain.Common;
 using Engramia.Domain.Tenancy;
 using Engramia.Infrastructure.Persistence;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -59,7 +59,8 @@ public abstract class BillingTestBase
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
-            services.AddSingleton<IStartupFilter, TestPrincipalFilter>();
+            services.AddHttpContextAccessor();
+            services.AddScoped<IRequestContext, HeaderPrincipal>();
             services.AddControllers().AddApplicationPart(typeof(BillingTestBase).Assembly);
         }));
     }
@@ -162,25 +163,34 @@ public abstract class BillingTestBase
     protected static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>())!;
 
-    /// <summary>Fills the request context from test headers; stands in for the authentication middleware.</summary>
-    private sealed class TestPrincipalFilter : IStartupFilter
+    /// <summary>
+    /// The caller handlers see: an owner key of the tenant/project named by <c>X-Test-Tenant</c> /
+    /// <c>X-Test-Project</c> when present (billing tests move between many tenants), otherwise what
+    /// authentication established. Key management itself is covered by the auth tests.
+    /// </summary>
+    private sealed class HeaderPrincipal(RequestContext authenticated, IHttpContextAccessor accessor) : IRequestContext
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (http, nextMiddleware) =>
-            {
-                var tenant = http.Request.Headers["X-Test-Tenant"].ToString();
-                if (tenant.Length > 0)
-                {
-                    var project = http.Request.Headers["X-Test-Project"].ToString();
-                    var context = http.RequestServices.GetRequiredService<RequestContext>();
-                    context.SetPrincipal(new Scope(tenant, project.Length > 0 ? project : "default"), "key-1", Role.Reader, null);
-                }
+        private string? Tenant => Header("X-Test-Tenant");
 
-                await nextMiddleware();
-            });
-            next(app);
-        };
+        public Scope Scope => Tenant is { } tenant ? new Scope(tenant, Header("X-Test-Project") ?? "default") : authenticated.Scope;
+
+        public string? KeyId => Tenant is null ? authenticated.KeyId : "key-1";
+
+        public Role? Role => Tenant is null ? authenticated.Role : Domain.Tenancy.Role.Owner;
+
+        public int? KeyMaxPatterns => Tenant is null ? authenticated.KeyMaxPatterns : null;
+
+        public bool IsAnonymous => Tenant is null && authenticated.IsAnonymous;
+
+        public string? RequestId => authenticated.RequestId;
+
+        public string? ClientIp => authenticated.ClientIp;
+
+        private string? Header(string name)
+        {
+            var value = accessor.HttpContext?.Request.Headers[name].ToString();
+            return string.IsNullOrEmpty(value) ? null : value;
+        }
     }
 }
 

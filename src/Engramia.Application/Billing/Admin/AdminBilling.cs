@@ -1,3 +1,4 @@
+using Engramia.Application.Common.Security;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Billing;
 using Engramia.Domain.Common;
@@ -11,7 +12,10 @@ namespace Engramia.Application.Billing.Admin;
 /// explicitly because they act on behalf of an operator, not a tenant; the HTTP routes under
 /// <c>/v1/admin/billing/…</c> wait for operator authentication (JWT + fresh TOTP).
 /// </summary>
-public sealed record GetTenantBillingStateQuery(string TenantId, string Environment) : IQuery<TenantBillingState>;
+public sealed record GetTenantBillingStateQuery(string TenantId, string Environment) : IQuery<TenantBillingState>, IRequirePermission
+{
+    public static string Permission => Permissions.All;
+}
 
 public sealed record TenantBillingState(
     string TenantId,
@@ -56,7 +60,10 @@ public sealed class GetTenantBillingStateHandler(IApplicationDbContext db) : IQu
 }
 
 /// <summary>Sets <c>tenants.plan_tier</c> only (Stripe and the billing row are untouched).</summary>
-public sealed record OverridePlanCommand(string TenantId, string Plan) : ICommand<PlanOverride>;
+public sealed record OverridePlanCommand(string TenantId, string Plan) : ICommand<PlanOverride>, IRequirePermission
+{
+    public static string Permission => Permissions.All;
+}
 
 public sealed record PlanOverride(string TenantId, string PreviousPlan, string NewPlan);
 
@@ -83,7 +90,10 @@ public sealed class OverridePlanHandler(IApplicationDbContext db) : ICommandHand
 /// <c>past_due</c> keeps an existing clock and starts one when there is none (upstream leaves it
 /// NULL, which locks the tenant out at once).
 /// </summary>
-public sealed record ChangeDunningStateCommand(string TenantId, string State) : ICommand<DunningChange>;
+public sealed record ChangeDunningStateCommand(string TenantId, string State) : ICommand<DunningChange>, IRequirePermission
+{
+    public static string Permission => Permissions.All;
+}
 
 public sealed record DunningChange(string TenantId, string PreviousState, string NewState);
 

@@ -1,3 +1,4 @@
+using Engramia.Application.Common.Security;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Billing;
@@ -13,7 +14,10 @@ namespace Engramia.Application.Billing.CreateCheckout;
 /// as sent (the Api parses the body by hand); the handler applies the spec's checks in order.
 /// </summary>
 public sealed record CreateCheckoutCommand(string? Plan, string? Interval, string? SuccessUrl, string? CancelUrl, string? CustomerEmail)
-    : ICommand<CheckoutSession>;
+    : ICommand<CheckoutSession>, IRequirePermission
+{
+    public static string Permission => Permissions.BillingManage;
+}
 
 public sealed record CheckoutSession(string CheckoutUrl);
 

@@ -1,3 +1,4 @@
+using Engramia.Application.Common.Security;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Billing;
@@ -12,7 +13,10 @@ namespace Engramia.Application.Billing.CreatePortalSession;
 /// <c>GET /v1/billing/portal</c>. <paramref name="ApiBaseUrl"/> (for example <c>https://api.example.com/</c>)
 /// is the default return URL; its <c>host[:port]</c> and the dashboard's are the only allowed return hosts.
 /// </summary>
-public sealed record CreatePortalSessionCommand(string? ReturnUrl, string ApiBaseUrl) : ICommand<PortalSession>;
+public sealed record CreatePortalSessionCommand(string? ReturnUrl, string ApiBaseUrl) : ICommand<PortalSession>, IRequirePermission
+{
+    public static string Permission => Permissions.BillingManage;
+}
 
 public sealed record PortalSession(string PortalUrl);
 

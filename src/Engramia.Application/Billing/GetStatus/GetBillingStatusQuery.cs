@@ -1,3 +1,4 @@
+using Engramia.Application.Common.Security;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Billing;
@@ -7,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Engramia.Application.Billing.GetStatus;
 
 /// <summary><c>GET /v1/billing/status</c>: the effective plan with this month's usage.</summary>
-public sealed record GetBillingStatusQuery : IQuery<BillingStatus>;
+public sealed record GetBillingStatusQuery : IQuery<BillingStatus>, IRequirePermission
+{
+    public static string Permission => Permissions.BillingRead;
+}
 
 public sealed record BillingStatus(
     string PlanTier,

@@ -1,3 +1,4 @@
+using Engramia.Application.Common.Security;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Billing;
@@ -11,7 +12,10 @@ namespace Engramia.Application.Billing.UpdateOverage;
 /// <c>PATCH /v1/billing/overage</c>. <paramref name="BudgetCapProvided"/> tells an explicit
 /// <c>null</c> (clear the cap) from an absent key (keep the stored cap).
 /// </summary>
-public sealed record UpdateOverageCommand(bool Enabled, int? BudgetCapCents, bool BudgetCapProvided) : ICommand<OverageState>;
+public sealed record UpdateOverageCommand(bool Enabled, int? BudgetCapCents, bool BudgetCapProvided) : ICommand<OverageState>, IRequirePermission
+{
+    public static string Permission => Permissions.BillingManage;
+}
 
 public sealed record OverageState(bool OverageEnabled, int? BudgetCapCents);
 
