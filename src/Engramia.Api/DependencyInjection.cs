@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Engramia.Api.Errors;
 using Engramia.Api.Hosting;
 using Engramia.Api.Jobs;
+using Engramia.Application.Billing.Enforcement;
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs.Async;
@@ -25,6 +26,8 @@ public static class DependencyInjection
                 typeof(ExceptionLoggingBehaviour<,>),
                 typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
+                typeof(EvalRunQuotaBehaviour<,>),
+                typeof(PatternQuotaBehaviour<,>),
                 // Last: a respond-async command has passed every check above before it is queued.
                 typeof(AsyncSubmissionBehaviour<,>),
             ];

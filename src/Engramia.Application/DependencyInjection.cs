@@ -1,3 +1,6 @@
+using Engramia.Application.Billing.Common;
+using Engramia.Application.Billing.Enforcement;
+using Engramia.Application.Billing.HandleWebhook;
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs;
@@ -24,7 +27,13 @@ public static class DependencyInjection
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<PatternSearch>();
         services.AddScoped<IPatternQuota, PatternQuota>();
-        services.AddSingleton<IPlanLimits, DeveloperPlanLimits>();
+        services.AddScoped<SubscriptionResolver>();
+        services.AddScoped<SubscriptionPlanLimits>();
+        // The memory core's project cap follows the tenant's plan (developer when there is no subscription).
+        services.AddScoped<IPlanLimits>(sp => sp.GetRequiredService<SubscriptionPlanLimits>());
+        services.AddScoped<BillingQuota>();
+        services.AddScoped<CustomerLink>();
+        services.AddScoped<WebhookEventProcessor>();
         services.AddJobs();
         return services;
     }

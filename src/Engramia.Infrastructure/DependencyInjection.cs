@@ -4,6 +4,8 @@ using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
 using Engramia.Infrastructure.Auth;
 using Engramia.Infrastructure.Ai;
+using Engramia.Application.Billing.Common;
+using Engramia.Infrastructure.Billing;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
@@ -45,6 +47,24 @@ public static class DependencyInjection
         services.AddScoped<ISerializedTransactions, SerializedTransactions>();
         services.AddMemoryProviders(configuration);
         services.AddJobQueue(configuration);
+        services.AddBilling(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// Stripe adapter, usage counters, webhook ledger and price settings. Without Stripe variables the
+    /// gateway reports itself unconfigured and the service runs with the plans in the database.
+    /// </summary>
+    private static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => new StripeSettings(
+            configuration.Text("STRIPE_SECRET_KEY"),
+            configuration.Text("STRIPE_WEBHOOK_SECRET"),
+            configuration.Text("STRIPE_API_BASE")));
+        services.AddSingleton<IBillingGateway, StripeBillingGateway>();
+        services.AddSingleton<IBillingConfiguration, EnvBillingConfiguration>();
+        services.AddScoped<IUsageMeter, UsageMeter>();
+        services.AddScoped<IWebhookLedger, WebhookLedger>();
         return services;
     }
 

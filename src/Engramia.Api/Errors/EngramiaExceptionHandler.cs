@@ -47,6 +47,8 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
         ConflictException => 409,
         ProviderNotConfiguredException => 501,
         ServiceUnavailableException => 503,
+        BadRequestException => 400,
+        BadGatewayException => 502,
         _ => 500,
     };
 

@@ -78,13 +78,12 @@ public static class OperationsSetup
         var timeout = settings.HealthProbeTimeout;
         string[] deep = [Probe.DeepTag];
         string[] deepAndReady = [Probe.DeepTag, Probe.ReadyTag];
-        services.AddHttpClient(StripeHealthCheck.HttpClientName, c => c.Timeout = timeout);
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: deepAndReady, timeout: timeout)
             .AddCheck<LlmHealthCheck>("llm", tags: deep, timeout: timeout)
             .AddCheck<EmbeddingHealthCheck>("embedding", tags: deep, timeout: timeout)
             .AddCheck<RedisHealthCheck>("redis", tags: deep, timeout: timeout)
-            .AddCheck<StripeHealthCheck>("stripe", tags: deep, timeout: timeout)
+            .AddCheck<Engramia.Infrastructure.Billing.StripeHealthCheck>(Engramia.Infrastructure.Billing.StripeHealthCheck.Name, tags: deep, timeout: timeout)
             .AddCheck<MigrationHealthCheck>("migration", tags: deepAndReady, timeout: timeout);
 
         // Rate limits

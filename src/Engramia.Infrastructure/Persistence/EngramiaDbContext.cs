@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Audit;
+using Engramia.Domain.Billing;
 using Engramia.Domain.Jobs;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Operations;
@@ -32,6 +33,10 @@ public abstract class EngramiaDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<ServiceFlag> ServiceFlags => Set<ServiceFlag>();
+    public DbSet<BillingSubscription> BillingSubscriptions => Set<BillingSubscription>();
+    public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
+    public DbSet<OverageSetting> OverageSettings => Set<OverageSetting>();
+    public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
 
     /// <summary>True when the context talks to PostgreSQL (vector search in the database).</summary>
     public abstract bool IsPostgres { get; }

@@ -1,3 +1,4 @@
+using Engramia.Application.Billing.HandleWebhook;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Health.GetHealth;
 using Engramia.Application.Health.GetVersion;
@@ -17,6 +18,7 @@ public sealed class PermissionCoverageTests
         typeof(GetVersionQuery), // decision 2: public meta endpoint
         typeof(GetHealthQuery), // decision 2: public liveness
         typeof(BootstrapCommand), // guarded by ENGRAMIA_BOOTSTRAP_TOKEN instead of a key
+        typeof(HandleWebhookCommand), // Stripe's callback: guarded by the webhook signature instead of a key
     ];
 
     [Test]

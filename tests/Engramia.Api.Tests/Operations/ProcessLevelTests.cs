@@ -42,6 +42,10 @@ public sealed class ChunkedBodyLimitTests
         {
             ["ENGRAMIA_DATA_PATH"] = Path.Combine(Path.GetTempPath(), "engramia-chunked-" + Guid.NewGuid().ToString("N")),
             ["ENGRAMIA_MAX_BODY_SIZE"] = "50",
+            // The body is read after authentication; an anonymous dev caller gets that far.
+            ["ENGRAMIA_AUTH_MODE"] = "dev",
+            ["ENGRAMIA_ALLOW_NO_AUTH"] = "true",
+            ["ENGRAMIA_ENVIRONMENT"] = "test",
         });
         var json = System.Text.Encoding.UTF8.GetBytes("{\"enabled\":false" + new string(' ', 100) + "}");
         using var content = new StreamContent(new MemoryStream(json));

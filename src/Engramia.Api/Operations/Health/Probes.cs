@@ -99,25 +99,3 @@ public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
         return HealthCheckResult.Healthy();
     }
 }
-
-/// <summary>
-/// <c>stripe</c>: reachability of the Stripe API (any HTTP answer to <c>HEAD {STRIPE_API_BASE}/v1/</c>),
-/// only when <c>STRIPE_SECRET_KEY</c> is set. Billing may replace this registration (same name) with a
-/// check that uses its own Stripe client.
-/// </summary>
-public sealed class StripeHealthCheck(OperationsSettings settings, IHttpClientFactory clients) : IHealthCheck
-{
-    public const string HttpClientName = "engramia-stripe-probe";
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (settings.StripeSecretKey is null)
-        {
-            return Probe.NotConfigured("STRIPE_SECRET_KEY is not set.");
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(settings.StripeApiBase, "/v1/"));
-        using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-        return HealthCheckResult.Healthy();
-    }
-}

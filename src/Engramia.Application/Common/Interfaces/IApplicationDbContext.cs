@@ -1,4 +1,5 @@
 using Engramia.Domain.Audit;
+using Engramia.Domain.Billing;
 using Engramia.Domain.Jobs;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Operations;
@@ -23,6 +24,10 @@ public interface IApplicationDbContext
     DbSet<AuditEntry> AuditLog { get; }
     DbSet<Job> Jobs { get; }
     DbSet<ServiceFlag> ServiceFlags { get; }
+    DbSet<BillingSubscription> BillingSubscriptions { get; }
+    DbSet<UsageCounter> UsageCounters { get; }
+    DbSet<OverageSetting> OverageSettings { get; }
+    DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents { get; }
 
     DatabaseFacade Database { get; }
 

@@ -12,9 +12,3 @@ public interface IPlanLimits
     /// <summary>Null means unlimited (enterprise).</summary>
     Task<int?> PatternLimitAsync(string tenantId, CancellationToken cancellationToken);
 }
-
-public sealed class DeveloperPlanLimits : IPlanLimits
-{
-    public Task<int?> PatternLimitAsync(string tenantId, CancellationToken cancellationToken) =>
-        Task.FromResult<int?>(Domain.Memory.Algorithms.MemoryConstants.DeveloperPlanPatterns);
-}

@@ -1,3 +1,4 @@
+using Engramia.Application.Billing.Enforcement;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Jobs.Async;
 using Engramia.Domain.Memory.Algorithms;
@@ -8,7 +9,7 @@ namespace Engramia.Application.Memory.Evaluate;
 
 /// <summary><c>POST /v1/evaluate</c>: several independent LLM evaluators score the code; median, spread and the harshest feedback.</summary>
 [AsyncCapable("evaluate")]
-public sealed record EvaluateCommand : ICommand<EvaluateResult>, IRequirePermission
+public sealed record EvaluateCommand : ICommand<EvaluateResult>, IRequirePermission, IMeteredEvalRun
 {
     public required string Task { get; init; }
     public required string Code { get; init; }

@@ -1,3 +1,4 @@
+using Engramia.Application.Billing.Enforcement;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
@@ -16,8 +17,10 @@ namespace Engramia.Application.Memory.Transfer;
 
 /// <summary><c>POST /v1/import</c>: records in export format, keys kept verbatim.</summary>
 [AsyncCapable("import")]
-public sealed record ImportCommand : ICommand<ImportResult>, IRequirePermission
+public sealed record ImportCommand : ICommand<ImportResult>, IRequirePermission, IPatternWrite
 {
+    int IPatternWrite.AdditionalPatterns => Records?.Count ?? 0;
+
     public required IReadOnlyList<ImportRecord> Records { get; init; }
     public bool Overwrite { get; init; }
 

@@ -83,6 +83,206 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Engramia.Domain.Billing.BillingSubscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BillingInterval")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("month")
+                        .HasColumnName("billing_interval");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("cancel_at_period_end");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrentPeriodEnd")
+                        .HasColumnType("text")
+                        .HasColumnName("current_period_end");
+
+                    b.Property<string>("CurrentPeriodStart")
+                        .HasColumnType("text")
+                        .HasColumnName("current_period_start");
+
+                    b.Property<int?>("EvalRunsLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("eval_runs_limit");
+
+                    b.Property<string>("PastDueSince")
+                        .HasColumnType("text")
+                        .HasColumnName("past_due_since");
+
+                    b.Property<int?>("PatternsLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("patterns_limit");
+
+                    b.Property<string>("PlanTier")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("developer")
+                        .HasColumnName("plan_tier");
+
+                    b.Property<int?>("ProjectsLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("projects_limit");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasColumnType("text")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("billing_subscriptions_pkey");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("billing_subscriptions_stripe_customer_id_key");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .IsUnique()
+                        .HasDatabaseName("billing_subscriptions_stripe_subscription_id_key");
+
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("billing_subscriptions_tenant_id_key");
+
+                    b.ToTable("billing_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Engramia.Domain.Billing.OverageSetting", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("BudgetCapCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("budget_cap_cents");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metric");
+
+                    b.Property<int>("PricePerUnitCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("price_per_unit_cents");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("UnitSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("unit_size");
+
+                    b.HasKey("Id")
+                        .HasName("overage_settings_pkey");
+
+                    b.HasIndex("TenantId", "Metric")
+                        .IsUnique()
+                        .HasDatabaseName("uq_overage_settings");
+
+                    b.ToTable("overage_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Engramia.Domain.Billing.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("StripeEventId")
+                        .HasColumnType("text")
+                        .HasColumnName("stripe_event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("ProcessedAt")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("StripeEventId")
+                        .HasName("processed_webhook_events_pkey");
+
+                    b.ToTable("processed_webhook_events", (string)null);
+                });
+
+            modelBuilder.Entity("Engramia.Domain.Billing.UsageCounter", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("count");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metric");
+
+                    b.Property<short>("Month")
+                        .HasColumnType("smallint")
+                        .HasColumnName("month");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Year")
+                        .HasColumnType("smallint")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("usage_counters_pkey");
+
+                    b.HasIndex("TenantId", "Metric", "Year", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("uq_usage_counters");
+
+                    b.ToTable("usage_counters", (string)null);
+                });
+
             modelBuilder.Entity("Engramia.Domain.Jobs.Job", b =>
                 {
                     b.Property<string>("Id")

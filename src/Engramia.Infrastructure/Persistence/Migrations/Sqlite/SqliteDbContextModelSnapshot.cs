@@ -73,6 +73,206 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Engramia.Domain.Billing.BillingSubscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BillingInterval")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("month")
+                        .HasColumnName("billing_interval");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false)
+                        .HasColumnName("cancel_at_period_end");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrentPeriodEnd")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("current_period_end");
+
+                    b.Property<string>("CurrentPeriodStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("current_period_start");
+
+                    b.Property<int?>("EvalRunsLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("eval_runs_limit");
+
+                    b.Property<string>("PastDueSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("past_due_since");
+
+                    b.Property<int?>("PatternsLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("patterns_limit");
+
+                    b.Property<string>("PlanTier")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("developer")
+                        .HasColumnName("plan_tier");
+
+                    b.Property<int?>("ProjectsLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("projects_limit");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("billing_subscriptions_pkey");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("billing_subscriptions_stripe_customer_id_key");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .IsUnique()
+                        .HasDatabaseName("billing_subscriptions_stripe_subscription_id_key");
+
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("billing_subscriptions_tenant_id_key");
+
+                    b.ToTable("billing_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Engramia.Domain.Billing.OverageSetting", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("BudgetCapCents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("budget_cap_cents");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<int>("PricePerUnitCents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_per_unit_cents");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("UnitSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_size");
+
+                    b.HasKey("Id")
+                        .HasName("overage_settings_pkey");
+
+                    b.HasIndex("TenantId", "Metric")
+                        .IsUnique()
+                        .HasDatabaseName("uq_overage_settings");
+
+                    b.ToTable("overage_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Engramia.Domain.Billing.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("StripeEventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("ProcessedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("StripeEventId")
+                        .HasName("processed_webhook_events_pkey");
+
+                    b.ToTable("processed_webhook_events", (string)null);
+                });
+
+            modelBuilder.Entity("Engramia.Domain.Billing.UsageCounter", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0)
+                        .HasColumnName("count");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<short>("Month")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("month");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<short>("Year")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("usage_counters_pkey");
+
+                    b.HasIndex("TenantId", "Metric", "Year", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("uq_usage_counters");
+
+                    b.ToTable("usage_counters", (string)null);
+                });
+
             modelBuilder.Entity("Engramia.Domain.Jobs.Job", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,42 @@
+using Engramia.Application.Common.Interfaces;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Engramia.Application.Billing.Enforcement;
+
+/// <summary>
+/// Eval-run quota for <see cref="IMeteredEvalRun"/> requests: one unit is taken atomically before
+/// the handler runs and given back if the handler throws, so failed evaluations are free and
+/// concurrent requests cannot overshoot the limit.
+/// </summary>
+public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext context, IServiceProvider services)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not IMeteredEvalRun metered)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        var quota = services.GetRequiredService<BillingQuota>();
+        var tenantId = context.Scope.TenantId;
+        var reserve = metered.MeterOnSuccess;
+        await quota.CheckEvalRunAsync(tenantId, reserve, cancellationToken);
+        if (!reserve)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        try
+        {
+            return await next(message, cancellationToken);
+        }
+        catch
+        {
+            await quota.ReleaseEvalRunAsync(tenantId);
+            throw;
+        }
+    }
+}
