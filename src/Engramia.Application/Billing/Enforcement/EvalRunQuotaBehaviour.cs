@@ -1,4 +1,5 @@
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Jobs.Async;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,9 @@ public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext c
 
         var quota = services.GetRequiredService<BillingQuota>();
         var tenantId = context.Scope.TenantId;
-        var reserve = metered.MeterOnSuccess;
+        // A respond-async submission is only checked here; the unit is taken when the job runs this pipeline.
+        var deferred = services.GetService<AsyncSubmission>()?.WillDefer(typeof(TMessage)) == true;
+        var reserve = metered.MeterOnSuccess && !deferred;
         await quota.CheckEvalRunAsync(tenantId, reserve, cancellationToken);
         if (!reserve)
         {
