@@ -246,6 +246,23 @@ public sealed class AsyncSubmissionTests
         });
     }
 
+    [Test]
+    public async Task An_async_evaluate_counts_one_eval_run_when_its_job_runs()
+    {
+        await JobTestDb.AddKeyAsync("t-b", "p-b", "key-b", "editor");
+        var request = AsyncPost("/v1/evaluate", """{"task":"Parse CSV","code":"import csv"}""");
+        AsTenantB(request);
+
+        var accepted = await _client.SendAsync(request);
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
+        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == "completed", "the evaluate job to complete");
+
+        await using var db = ApiTestSetup.Database.CreateContext();
+        var counted = db.UsageCounters.Where(c => c.TenantId == "t-b" && c.Metric == "eval_runs").Sum(c => c.Count);
+        Assert.That(counted, Is.EqualTo(1));
+    }
+
     internal static void AsTenantB(HttpRequestMessage request)
     {
         request.Headers.Add("X-Test-Tenant", "t-b");
