@@ -42,6 +42,7 @@ try
         app.MapOpenApi("/openapi.json");
     }
 
+    app.UseJsonContentTypeDefault();
     app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
     app.MapControllers();
     app.MapOperationsEndpoints();

@@ -9,7 +9,10 @@ public enum StorageKind
     Postgres,
 }
 
-/// <summary><c>ENGRAMIA_STORAGE</c>, <c>ENGRAMIA_DATABASE_URL</c>, <c>ENGRAMIA_DATA_PATH</c>.</summary>
+/// <summary>
+/// <c>ENGRAMIA_STORAGE</c> (default <c>postgres</c> when <c>ENGRAMIA_DATABASE_URL</c> is set, else <c>sqlite</c>),
+/// <c>ENGRAMIA_DATABASE_URL</c>, <c>ENGRAMIA_DATA_PATH</c>.
+/// </summary>
 public sealed class StorageOptions
 {
     public const string StorageVariable = "ENGRAMIA_STORAGE";
@@ -36,9 +39,11 @@ public sealed class StorageOptions
             DatabaseUrl = config.Text(DatabaseUrlVariable),
             DataPath = config.Text(DataPathVariable) ?? "./engramia_data",
         };
-        switch (config.Text(StorageVariable)?.ToLowerInvariant())
+        // Unset storage with a database URL means PostgreSQL: the runbook's .env sets only the URL,
+        // and silently keeping data in a local SQLite file would lose it with the container.
+        switch (config.Text(StorageVariable)?.ToLowerInvariant() ?? (options.DatabaseUrl is null ? "sqlite" : "postgres"))
         {
-            case null or "sqlite":
+            case "sqlite":
                 options.Kind = StorageKind.Sqlite;
                 break;
             case "postgres" or "postgresql":
