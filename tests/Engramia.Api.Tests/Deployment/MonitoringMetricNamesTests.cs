@@ -79,6 +79,40 @@ public sealed partial class MonitoringMetricNamesTests : ApiTestBase
         });
     }
 
+    [Test]
+    public async Task Prometheus_keeps_scraping_during_maintenance_and_sees_the_maintenance_gauge()
+    {
+        // Default rate limits here: this fixture's tight limit is for the 429 of the other test.
+        await using var factory = new EngramiaApiFactory(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_METRICS"] = "true",
+            ["ENGRAMIA_METRICS_TOKEN"] = Token,
+        });
+        using var client = factory.CreateClient();
+        var on = await client.PutAsync("/v1/admin/maintenance", new StringContent("""{"enabled":true}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(on.StatusCode, Is.EqualTo(HttpStatusCode.OK), await on.Content.ReadAsStringAsync());
+        try
+        {
+            Assert.That((await client.GetAsync("/v1/anything")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            var response = await client.SendAsync(scrape);
+            var unauthenticated = await client.GetAsync("/metrics");
+            var exposition = await response.Content.ReadAsStringAsync();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That(exposition.Split('\n'), Has.Some.Match(@"^engramia_maintenance\{.*source=""switch"".*\} 1( |$)"));
+                Assert.That(unauthenticated.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the token still guards /metrics");
+            });
+        }
+        finally
+        {
+            await client.PutAsync("/v1/admin/maintenance", new StringContent("""{"enabled":false}""", System.Text.Encoding.UTF8, "application/json"));
+        }
+    }
+
     /// <summary>A metric name right before its label matcher, e.g. <c>engramia_requests_total{job=</c>.</summary>
     [GeneratedRegex(@"([a-zA-Z_:][a-zA-Z0-9_:]*)\{job=")]
     private static partial Regex SelectorName();
