@@ -12,6 +12,12 @@ public sealed class DeepHealthTests : ApiTestBase
 {
     private static readonly string[] Probes = ["storage", "llm", "embedding", "redis", "stripe", "migration"];
 
+    /// <summary>Nothing external: no key and no local model either, so llm and embedding are not configured.</summary>
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ENGRAMIA_EMBEDDING_MODEL"] = "none",
+    };
+
     [Test]
     public async Task Deep_health_is_ok_with_postgres_up_and_nothing_external_configured()
     {
@@ -134,6 +140,23 @@ public sealed class DeepHealthTests : ApiTestBase
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Test]
+    public async Task The_embedding_probe_uses_the_provider_the_service_chose_at_start()
+    {
+        // No key and no model named: the built-in MiniLM embeds, and deep health probes it.
+        await using var factory = new EngramiaApiFactory();
+        using var client = factory.CreateClient();
+
+        var body = await JsonAsync(await client.GetAsync("/v1/health/deep"));
+
+        var checks = body.GetProperty("checks");
+        Assert.Multiple(() =>
+        {
+            Assert.That(checks.GetProperty("embedding").GetProperty("status").GetString(), Is.EqualTo("ok"));
+            Assert.That(checks.GetProperty("llm").GetProperty("status").GetString(), Is.EqualTo("not_configured"));
+        });
     }
 
     [Test]
