@@ -85,7 +85,7 @@ sed -e "s|^ENGRAMIA_DATABASE_URL=.*|ENGRAMIA_DATABASE_URL=postgresql://postgres@
     -e "s|^ENGRAMIA_JSON_LOGS=.*|ENGRAMIA_JSON_LOGS=false|" \
     -e "s|^GRAFANA_ADMIN_PASSWORD=.*|GRAFANA_ADMIN_PASSWORD=drill|" \
     deploy/.env.production.example > "$DEPLOY_PATH/.env"
-grep -v "^#" "$DEPLOY_PATH/.env" | grep -q CHANGE_ME && fail ".env still has CHANGE_ME placeholders: $(grep -v "^#" "$DEPLOY_PATH/.env" | grep CHANGE_ME)"
+grep -q '^[^#].*CHANGE_ME' "$DEPLOY_PATH/.env" && fail ".env still has CHANGE_ME placeholders: $(grep -v "^#" "$DEPLOY_PATH/.env" | grep CHANGE_ME)"
 ok ".env has no CHANGE_ME left; ENGRAMIA_STORAGE=$(sed -n 's/^ENGRAMIA_STORAGE=//p' "$DEPLOY_PATH/.env"), ENGRAMIA_AUTH_MODE=$(sed -n 's/^ENGRAMIA_AUTH_MODE=//p' "$DEPLOY_PATH/.env")"
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +113,10 @@ api_env() { # call inside a subshell: the container's environment and working di
   cd "$APP"
 }
 run_in_api_container() { ( api_env; exec "$@" ); }
-port_free() { ! ss -ltnH "( sport = :$1 )" | grep -q .; }
+# Commands whose output is tested are read whole first: with pipefail, `cmd | grep -q` fails when
+# grep stops reading early and cmd dies of SIGPIPE.
+port_free() { [ -z "$(ss -ltnH "( sport = :$1 )")" ]; }
+api_environ() { tr '\0' '\n' < "/proc/$api_pid/environ"; }
 image_tag() { local t="${IMAGE_TAG:-}"; [ -n "$t" ] || t="$(sed -n 's/^IMAGE_TAG=//p' "$DEPLOY_PATH/.env" | tail -n1)"; printf '%s' "$t"; }
 check_image() {
   local tag; tag="$(image_tag)"
@@ -135,7 +138,7 @@ api_up() {
   # The container HEALTHCHECK: curl -fsS http://127.0.0.1:8000/v1/health
   wait_http "http://127.0.0.1:$API_PORT/v1/health" 90 || { tail -n 30 "$DRILL_DIR/api.log"; fail "engramia-api did not turn healthy"; }
   kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$DRILL_DIR/api.log"; fail "engramia-api exited; something else answered on $API_PORT"; }
-  ss -ltnpH "( sport = :$API_PORT )" | grep -q "pid=$api_pid," || fail "port $API_PORT is not served by the process the drill started ($api_pid)"
+  grep -q "pid=$api_pid," <<< "$(ss -ltnpH "( sport = :$API_PORT )")" || fail "port $API_PORT is not served by the process the drill started ($api_pid)"
   note "engramia-api (re)created: pid $api_pid, healthy on 127.0.0.1:$API_PORT"
 }
 caddy_up() {
@@ -259,11 +262,11 @@ ok "/metrics is not published through Caddy (404)"
 redirect="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://localhost:$CADDY_HTTP_PORT/v1/version")"
 [[ "$redirect" == 30[18]\ https://localhost* ]] || fail "http :$CADDY_HTTP_PORT does not redirect to https: $redirect"
 ok "http://localhost:$CADDY_HTTP_PORT redirects to https ($redirect)"
-if ss -ltnH "( sport = :$CADDY_HTTPS_PORT or sport = :$CADDY_HTTP_PORT or sport = :$API_PORT )" | awk '{print $4}' | grep -vq '^127\.0\.0\.1:'; then
+if grep -vq '^127\.0\.0\.1:' <<< "$(ss -ltnH "( sport = :$CADDY_HTTPS_PORT or sport = :$CADDY_HTTP_PORT or sport = :$API_PORT )" | awk '{print $4}')"; then
   fail "a drill listener is not on loopback: $(ss -ltnH "( sport = :$CADDY_HTTPS_PORT or sport = :$CADDY_HTTP_PORT or sport = :$API_PORT )")"
 fi
 ok "API and Caddy listen on 127.0.0.1 only"
-tr '\0' '\n' < "/proc/$api_pid/environ" | grep -qx "ENGRAMIA_TRUSTED_PROXIES=127.0.0.1" || fail "engramia-api does not trust Caddy's address"
+grep -qx "ENGRAMIA_TRUSTED_PROXIES=127.0.0.1" <<< "$(api_environ)" || fail "engramia-api does not trust Caddy's address"
 ok "engramia-api trusts X-Forwarded-For only from Caddy (ENGRAMIA_TRUSTED_PROXIES=127.0.0.1 here, 172.30.0.10 in compose)"
 
 step "Readiness before the first migration: curl -sf \$BASE/v1/health/ready fails"
@@ -321,7 +324,7 @@ ok "IMAGE_TAG=$IMAGE_TAG"
 step "Step 3: maintenance on: echo \"ENGRAMIA_MAINTENANCE=true\" >> .env; docker compose … up -d engramia-api"
 echo "ENGRAMIA_MAINTENANCE=true" >> .env
 docker compose -f docker-compose.prod.yml up -d engramia-api
-tr '\0' '\n' < "/proc/$api_pid/environ" | grep -qx 'ENGRAMIA_MAINTENANCE=true' || fail "the recreated engramia-api does not see ENGRAMIA_MAINTENANCE=true"
+grep -qx 'ENGRAMIA_MAINTENANCE=true' <<< "$(api_environ)" || fail "the recreated engramia-api does not see ENGRAMIA_MAINTENANCE=true"
 code="$(learn_code "Drill task refused under maintenance")"
 [ "$code" = 503 ] && [ "$(json "d.get('error_code')")" = SERVICE_UNAVAILABLE ] || fail "learn under maintenance answered $code: $(cat "$DRILL_DIR/last.json")"
 ok "POST /v1/learn answers 503 SERVICE_UNAVAILABLE: $(json "d['detail']")"
@@ -389,9 +392,10 @@ step "Rollback step 2: docker compose … exec -T pgvector pg_dump -U engramia e
 docker compose -f docker-compose.prod.yml exec -T pgvector \
   pg_dump -U engramia engramia -Fc > pre_rollback_$(date +%Y%m%d%H%M).dump
 dump="$(ls -t pre_rollback_*.dump | head -n1)"
-tables="$(pg_restore -l "$dump" | grep -c ' TABLE DATA ' || true)"
+listing="$(pg_restore -l "$dump")"
+tables="$(grep -c ' TABLE DATA ' <<< "$listing" || true)"
 [ "$tables" -gt 0 ] || fail "$dump lists no table data"
-pg_restore -l "$dump" | grep -q ' TABLE DATA public memory_data ' || fail "$dump has no memory_data rows"
+grep -q ' TABLE DATA public memory_data ' <<< "$listing" || fail "$dump has no memory_data rows"
 ok "$dump: $(stat -c %s "$dump") bytes, $tables TABLE DATA entries including memory_data (pg_restore -l)"
 
 step "Migration inspection: db current / db history / the bundle by hand"
@@ -433,7 +437,7 @@ step "Step 7: maintenance off: sed -i '/ENGRAMIA_MAINTENANCE/d' .env; docker com
 sed -i '/ENGRAMIA_MAINTENANCE/d' .env
 docker compose -f docker-compose.prod.yml up -d engramia-api
 grep -q ENGRAMIA_MAINTENANCE .env && fail ".env still mentions ENGRAMIA_MAINTENANCE"
-tr '\0' '\n' < "/proc/$api_pid/environ" | grep -q '^ENGRAMIA_MAINTENANCE=' && fail "the recreated engramia-api still has ENGRAMIA_MAINTENANCE"
+grep -q '^ENGRAMIA_MAINTENANCE=' <<< "$(api_environ)" && fail "the recreated engramia-api still has ENGRAMIA_MAINTENANCE"
 code="$(http GET /v1/metrics "" "$KEY")"
 [ "$code" = 200 ] || fail "GET /v1/metrics answered $code after maintenance: $(cat "$DRILL_DIR/last.json")"
 ok "engramia-api recreated without ENGRAMIA_MAINTENANCE; GET /v1/metrics 200 (pattern_count $(json "d['pattern_count']"))"
