@@ -47,9 +47,7 @@ public sealed partial class MonitoringMetricNamesTests : ApiTestBase
         for (var attempt = 0; attempt < 3 && !exported.Contains("engramia_patterns"); attempt++)
         {
             await Task.Delay(attempt * 500);
-            using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-            scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            var response = await Client.SendAsync(scrape);
+            var response = await ScrapeAsync(Client);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             exported = (await response.Content.ReadAsStringAsync()).Split('\n')
                 .Where(l => l.Length > 0 && l[0] != '#')
@@ -94,9 +92,7 @@ public sealed partial class MonitoringMetricNamesTests : ApiTestBase
         try
         {
             Assert.That((await client.GetAsync("/v1/anything")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
-            using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-            scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            var response = await client.SendAsync(scrape);
+            var response = await ScrapeAsync(client);
             var unauthenticated = await client.GetAsync("/metrics");
             var exposition = await response.Content.ReadAsStringAsync();
 
@@ -111,6 +107,14 @@ public sealed partial class MonitoringMetricNamesTests : ApiTestBase
         {
             await client.PutAsync("/v1/admin/maintenance", new StringContent("""{"enabled":false}""", System.Text.Encoding.UTF8, "application/json"));
         }
+    }
+
+    /// <summary>GET /metrics as Prometheus sends it, with the bearer token.</summary>
+    private static async Task<HttpResponseMessage> ScrapeAsync(HttpClient client)
+    {
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return await client.SendAsync(scrape);
     }
 
     /// <summary>A metric name right before its label matcher, e.g. <c>engramia_requests_total{job=</c>.</summary>

@@ -72,7 +72,7 @@ public sealed class DeepHealthTests : ApiTestBase
     {
         // An old pod during a rolling update: the migration Job already applied the next release's migration.
         const string future = "99991231235959_FromANewerRelease";
-        await HistoryAsync($"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('{future}', '10.0.0')");
+        await SqlAsync($"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('{future}', '10.0.0')");
         try
         {
             var ready = await Client.GetAsync("/v1/health/ready");
@@ -93,7 +93,7 @@ public sealed class DeepHealthTests : ApiTestBase
         }
         finally
         {
-            await HistoryAsync($"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '{future}'");
+            await SqlAsync($"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '{future}'");
         }
     }
 
@@ -101,8 +101,8 @@ public sealed class DeepHealthTests : ApiTestBase
     public async Task A_database_behind_the_build_is_not_ready_and_deep_health_reports_the_mismatch()
     {
         // The newest migration's history row is taken away for the test (its schema stays), so it counts as pending.
-        var newest = await HistoryScalarAsync("SELECT max(\"MigrationId\") FROM \"__EFMigrationsHistory\"");
-        await HistoryAsync($"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '{newest}'");
+        var newest = (string)(await SqlAsync("SELECT max(\"MigrationId\") FROM \"__EFMigrationsHistory\""))!;
+        await SqlAsync($"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '{newest}'");
         try
         {
             var ready = await Client.GetAsync("/v1/health/ready");
@@ -122,24 +122,17 @@ public sealed class DeepHealthTests : ApiTestBase
         }
         finally
         {
-            await HistoryAsync($"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('{newest}', '10.0.0')");
+            await SqlAsync($"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('{newest}', '10.0.0')");
         }
     }
 
-    private static async Task HistoryAsync(string sql)
+    /// <summary>One statement on this assembly's database; the first column of the first row, if any.</summary>
+    private static async Task<object?> SqlAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ApiTestSetup.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> HistoryScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ApiTestSetup.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (string)(await command.ExecuteScalarAsync())!;
+        return await command.ExecuteScalarAsync();
     }
 
     [Test]
