@@ -73,7 +73,19 @@ public static class DependencyInjection
     {
         var ai = AiOptions.From(configuration);
         services.AddSingleton(ai);
-        services.AddSingleton(AiProviderFactory.Create(ai));
+        var providers = AiProviderFactory.Create(ai);
+        services.AddSingleton(providers);
+        // The ports themselves too, for consumers outside the memory handlers (the deep-health
+        // llm/embedding probes); absent when not configured, which those probes report as such.
+        if (providers.Embeddings is { } embeddings)
+        {
+            services.AddSingleton(embeddings);
+        }
+
+        if (providers.Llm is { } llm)
+        {
+            services.AddSingleton(llm);
+        }
         services.AddSingleton(new MemorySettings
         {
             Redaction = configuration.DefaultOnFlag("ENGRAMIA_REDACTION"),

@@ -29,7 +29,9 @@ public static class CliApp
 
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            // Without this, System.CommandLine prints "Unhandled exception: …" with a stack trace
+            // itself and the FATAL line below is never written.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidSettingException)
         {

@@ -22,6 +22,9 @@ public static class OperationsSetup
     /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name traced when <c>ENGRAMIA_TELEMETRY=true</c>.</summary>
     public const string ActivitySourceName = "Engramia";
 
+    private const string RuntimeMeterName = "System.Runtime";
+    private static readonly string[] RuntimeInstruments = ["dotnet.process.cpu.time", "dotnet.process.memory.working_set"];
+
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
         var settings = OperationsSettings.From(builder.Configuration);
@@ -58,7 +61,10 @@ public static class OperationsSetup
                 .ConfigureResource(r => r.AddService(settings.OtelServiceName, serviceVersion: typeof(OperationsSetup).Assembly.GetName().Version?.ToString(3)));
             if (settings.MetricsEnabled)
             {
-                otel.WithMetrics(m => m.AddMeter(IEngramiaMetrics.MeterName)
+                // Of the runtime's own meter only the process figures the dashboard shows
+                // (dotnet_process_cpu_time_seconds_total, dotnet_process_memory_working_set_bytes).
+                otel.WithMetrics(m => m.AddMeter(IEngramiaMetrics.MeterName, RuntimeMeterName)
+                    .AddView(i => i.Meter.Name == RuntimeMeterName && !RuntimeInstruments.Contains(i.Name) ? MetricStreamConfiguration.Drop : null)
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
             }
 

@@ -10,6 +10,15 @@ public sealed record MigrationState(IReadOnlyList<string> All, IReadOnlyList<str
     public string? Current => Applied.Count == 0 ? null : Applied[^1];
     public string? Newest => All.Count == 0 ? null : All[^1];
     public bool IsCurrent => Current == Newest;
+
+    /// <summary>Migrations of this build the database has not applied: the schema is behind.</summary>
+    public IReadOnlyList<string> Pending => All.Except(Applied, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Every migration of this build is applied and the database holds newer ones too, e.g. an old
+    /// pod during a rolling update after the migration Job ran the new release's bundle.
+    /// </summary>
+    public bool IsAhead => Pending.Count == 0 && !IsCurrent;
 }
 
 /// <summary>Upgrade, downgrade and inspection of the schema through EF Core's migrator (in place of Alembic).</summary>

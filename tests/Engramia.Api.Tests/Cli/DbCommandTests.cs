@@ -27,6 +27,24 @@ public sealed class DbCommandTests
     }
 
     [Test]
+    public async Task An_unparsable_database_url_is_a_fatal_configuration_line_not_a_stack_trace()
+    {
+        // An unencoded @ in the password: the runbook's troubleshooting table names this line.
+        var result = await ApiProcess.RunAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_STORAGE"] = "postgres",
+            ["ENGRAMIA_DATABASE_URL"] = "postgresql://engramia:p@ss@pgvector:5432/engramia",
+        }, "db", "current");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Stderr.Trim(), Does.StartWith("FATAL: invalid configuration: ENGRAMIA_DATABASE_URL is not a valid PostgreSQL URL or connection string"));
+            Assert.That(result.Stderr, Does.Not.Contain("Unhandled exception").And.Not.Contain("   at "));
+        });
+    }
+
+    [Test]
     public async Task Upgrade_then_current_prints_the_newest_migration()
     {
         var upgrade = await ApiProcess.RunAsync(_env, "db", "upgrade");

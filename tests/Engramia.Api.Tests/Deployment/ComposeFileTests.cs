@@ -41,6 +41,38 @@ public sealed partial class ComposeFileTests
     }
 
     [Test]
+    public void Api_trusts_exactly_caddys_fixed_address_for_forwarded_headers()
+    {
+        var network = DeployFiles.Yaml(ComposeFile).Map("networks").Map("engramia-net");
+        var subnet = System.Net.IPNetwork.Parse((string)((Dictionary<object, object>)network.Map("ipam").List("config").Single()).Scalar("subnet")!);
+        var caddyAddress = Services.Map("caddy").Map("networks").Map("engramia-net").Scalar("ipv4_address")!;
+        var exampleValue = File.ReadAllLines(DeployFiles.PathOf(EnvExample))
+            .Single(l => l.StartsWith("ENGRAMIA_TRUSTED_PROXIES=", StringComparison.Ordinal))["ENGRAMIA_TRUSTED_PROXIES=".Length..];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(subnet.Contains(System.Net.IPAddress.Parse(caddyAddress)), Is.True, "Caddy's address is outside engramia-net");
+            Assert.That(exampleValue, Is.EqualTo(caddyAddress));
+            Assert.That(Services.Map("engramia-api").Map("environment").Scalar("ENGRAMIA_TRUSTED_PROXIES"),
+                Is.EqualTo("${ENGRAMIA_TRUSTED_PROXIES:-" + caddyAddress + "}"));
+        });
+    }
+
+    [Test]
+    public void Env_example_names_no_openai_model_while_the_key_is_empty()
+    {
+        // An OpenAI embedding model or LLM provider with an empty OPENAI_API_KEY is a FATAL start-up error.
+        var keys = DeployFiles.EnvFileKeys(EnvExample);
+        var key = File.ReadAllLines(DeployFiles.PathOf(EnvExample)).Single(l => l.StartsWith("OPENAI_API_KEY=", StringComparison.Ordinal));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(key, Is.EqualTo("OPENAI_API_KEY="));
+            Assert.That(keys, Does.Not.Contain("ENGRAMIA_EMBEDDING_MODEL").And.Not.Contain("ENGRAMIA_LLM_PROVIDER"));
+        });
+    }
+
+    [Test]
     public void Api_is_published_on_loopback_only()
     {
         var ports = Services.Map("engramia-api").List("ports").Cast<string>().ToList();

@@ -22,6 +22,20 @@ public sealed class KubernetesManifestTests
     }
 
     [Test]
+    public void Api_trusts_the_ingress_network_for_forwarded_headers_and_names_no_openai_model_without_a_key()
+    {
+        var config = Single("ConfigMap").Map("data");
+        var secret = Single("Secret").Map("stringData");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(System.Net.IPNetwork.TryParse(config.Scalar("ENGRAMIA_TRUSTED_PROXIES"), out _), Is.True);
+            Assert.That(secret.Scalar("OPENAI_API_KEY"), Is.Empty);
+            Assert.That(config.ContainsKey("ENGRAMIA_EMBEDDING_MODEL") || config.ContainsKey("ENGRAMIA_LLM_PROVIDER"), Is.False);
+        });
+    }
+
+    [Test]
     public void Every_namespaced_object_lives_in_the_engramia_namespace()
     {
         foreach (var doc in Documents.Where(d => d.Scalar("kind") != "Namespace"))

@@ -21,6 +21,8 @@ public sealed class DatabaseOutageTests : ApiTestBase
             Pooling = false,
         }.ConnectionString,
         ["ENGRAMIA_HEALTH_PROBE_TIMEOUT"] = "3",
+        // Only database probes configured, so deep health is "error" (every probe failed) while it is down.
+        ["ENGRAMIA_EMBEDDING_MODEL"] = "none",
     };
 
     [OneTimeSetUp]

@@ -9,6 +9,8 @@ namespace Engramia.Api.Operations.Health;
 /// <c>{"status","version","uptime_seconds","checks":{name:{status,latency_ms,error,current_revision,expected_revision}}}</c>.
 /// Deep health: probes not configured are ignored; all ok → <c>ok</c>; all failed → <c>error</c> (503);
 /// a mix → <c>degraded</c> (200). Readiness: anything failed → <c>error</c> (503).
+/// A probe's <see cref="HealthStatus.Degraded"/> result is <c>error</c> in deep health and <c>ok</c>
+/// in readiness (the migration probe when the database is ahead of the build).
 /// </summary>
 public static class HealthResponseWriter
 {
@@ -25,7 +27,7 @@ public static class HealthResponseWriter
         var statuses = new List<string>();
         foreach (var (name, entry) in report.Entries.OrderBy(e => Order(e.Key)))
         {
-            var status = StatusOf(entry);
+            var status = StatusOf(entry, readiness);
             if (status != Probe.NotConfiguredStatus)
             {
                 statuses.Add(status);
@@ -61,9 +63,9 @@ public static class HealthResponseWriter
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
     }
 
-    private static string StatusOf(HealthReportEntry entry) =>
+    private static string StatusOf(HealthReportEntry entry, bool readiness) =>
         entry.Data.TryGetValue(Probe.StatusKey, out var status) && status is string s ? s
-        : entry.Status == HealthStatus.Healthy ? "ok"
+        : entry.Status == HealthStatus.Healthy || (readiness && entry.Status == HealthStatus.Degraded) ? "ok"
         : "error";
 
     private static int Order(string name)

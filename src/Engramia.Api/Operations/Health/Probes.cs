@@ -35,7 +35,13 @@ public sealed class StorageHealthCheck(IServiceScopeFactory scopes) : IHealthChe
     }
 }
 
-/// <summary><c>migration</c>: the database's last applied migration against the newest one compiled into this build (decision 4).</summary>
+/// <summary>
+/// <c>migration</c>: the database's last applied migration against the newest one compiled into this
+/// build (decision 4). Equal → healthy. Database ahead (every migration of the build applied, newer
+/// ones too) → degraded: deep health shows it as <c>error</c>, readiness as ready, so old pods keep
+/// serving during a rolling update once the migration Job has run. Database behind (pending
+/// migrations) → unhealthy: neither deep health nor readiness is ok.
+/// </summary>
 public sealed class MigrationHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -47,9 +53,15 @@ public sealed class MigrationHealthCheck(IServiceScopeFactory scopes) : IHealthC
             [Probe.CurrentRevisionKey] = state.Current!,
             [Probe.ExpectedRevisionKey] = state.Newest!,
         };
-        return state.IsCurrent
-            ? HealthCheckResult.Healthy(data: data)
-            : HealthCheckResult.Unhealthy($"Migration mismatch: current='{state.Current ?? "None"}' expected='{state.Newest}'", data: data);
+        if (state.IsCurrent)
+        {
+            return HealthCheckResult.Healthy(data: data);
+        }
+
+        var mismatch = $"Migration mismatch: current='{state.Current ?? "None"}' expected='{state.Newest}'";
+        return state.IsAhead
+            ? HealthCheckResult.Degraded(mismatch + " (database ahead of this build)", data: data)
+            : HealthCheckResult.Unhealthy(mismatch, data: data);
     }
 }
 

@@ -34,7 +34,11 @@ public sealed class MaintenanceState(IConfiguration configuration) : IMaintenanc
     public void Observe(bool switchOn) => _switchOn = switchOn;
 }
 
-/// <summary>503 with <c>Retry-After: 3600</c> for everything but the health, readiness and version probes and the switch itself.</summary>
+/// <summary>
+/// 503 with <c>Retry-After: 3600</c> for everything but the health, readiness and version probes, the
+/// switch itself and <c>/metrics</c> (still behind its bearer token): Prometheus keeps scraping during
+/// maintenance, so <c>engramia_maintenance</c> can be alerted on and <c>up</c> does not drop.
+/// </summary>
 public sealed class MaintenanceGateMiddleware(RequestDelegate next, IMaintenanceState state)
 {
     public const int RetryAfterSeconds = 3600;
@@ -46,7 +50,7 @@ public sealed class MaintenanceGateMiddleware(RequestDelegate next, IMaintenance
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!state.IsOn || Exempt.Contains(context.Request.Path.Value ?? ""))
+        if (!state.IsOn || Exempt.Contains(context.Request.Path.Value ?? "") || context.Request.Path.StartsWithSegments("/metrics"))
         {
             await next(context);
             return;
