@@ -25,7 +25,7 @@ bench="bench/Engramia.Bench/bin/Release/net10.0/Engramia.Bench"
 pg="Host=127.0.0.1;Port=5433;Username=postgres"
 psql -h 127.0.0.1 -p 5433 -U postgres -qAt -c "DROP DATABASE IF EXISTS engramia_bench WITH (FORCE)" -c "CREATE DATABASE engramia_bench" >/dev/null
 psql -h 127.0.0.1 -p 5433 -U postgres -d engramia_bench -qAt -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
-cs="$pg;Database=engramia_bench;Options=-c hnsw.iterative_scan=relaxed_order"
+cs="$pg;Database=engramia_bench;Options=-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100"  # the service's defaults (PostgresUrl)
 export ENGRAMIA_STORAGE=postgres ENGRAMIA_DATABASE_URL="$pg;Database=engramia_bench"
 dotnet "$out/api/Engramia.Api.dll" db upgrade >/dev/null
 
