@@ -15,6 +15,7 @@ out="artifacts/bench"
 mkdir -p "$out" bench/.cache bench/results
 results="$out/results.jsonl"
 : > "$results"
+cut -d" " -f1-3 /proc/loadavg > "$out/loadavg-start"
 
 ./build/dev-db.sh >/dev/null
 echo "bench: building (Release)"
