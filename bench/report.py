@@ -1,5 +1,6 @@
 """Turns bench/run.sh's JSON lines into the markdown table of docs/performance.md, with the ratios to the floors."""
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -9,6 +10,12 @@ quick = sys.argv[2] == "1"
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
 print(f"## Results ({'quick' if quick else 'full'} run)\n")
 print(f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {platform.system()} {platform.release()}\n")
+try:
+    start_load = open(os.path.join(os.path.dirname(sys.argv[1]), "loadavg-start")).read().strip()
+except OSError:
+    start_load = "?"
+end_load = " ".join(open("/proc/loadavg").read().split()[:3])
+print(f"Load average (1/5/15 min): {start_load} at the start, {end_load} at the end (other work shares these cores).\n")
 
 for n in sorted({r["patterns_in_db"] for r in rows}):
     at = [r for r in rows if r["patterns_in_db"] == n]

@@ -15,6 +15,7 @@ out="artifacts/bench"
 mkdir -p "$out" bench/.cache bench/results
 results="$out/results.jsonl"
 : > "$results"
+cut -d" " -f1-3 /proc/loadavg > "$out/loadavg-start"
 
 ./build/dev-db.sh >/dev/null
 echo "bench: building (Release)"
@@ -25,7 +26,7 @@ bench="bench/Engramia.Bench/bin/Release/net10.0/Engramia.Bench"
 pg="Host=127.0.0.1;Port=5433;Username=postgres"
 psql -h 127.0.0.1 -p 5433 -U postgres -qAt -c "DROP DATABASE IF EXISTS engramia_bench WITH (FORCE)" -c "CREATE DATABASE engramia_bench" >/dev/null
 psql -h 127.0.0.1 -p 5433 -U postgres -d engramia_bench -qAt -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
-cs="$pg;Database=engramia_bench;Options=-c hnsw.iterative_scan=relaxed_order"
+cs="$pg;Database=engramia_bench;Options=-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100"  # the service's defaults (PostgresUrl)
 export ENGRAMIA_STORAGE=postgres ENGRAMIA_DATABASE_URL="$pg;Database=engramia_bench"
 dotnet "$out/api/Engramia.Api.dll" db upgrade >/dev/null
 
@@ -37,15 +38,19 @@ for n in "${sizes[@]}"; do
   echo "bench: seeding $n patterns"
   "$bench" seed --connection "$cs" --count "$n" --cache bench/.cache | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results"
   echo "bench: measuring floors ($n)"
-  "$bench" floors --connection "$cs" --samples "$samples" --ceiling-seconds "$ceiling" | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results"
+  "$bench" floors --connection "$cs" --k 60 --samples "$samples" --ceiling-seconds "$ceiling" | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results"
 
   echo "bench: starting the API on 127.0.0.1:$port"
   ENGRAMIA_AUTH_MODE=dev ENGRAMIA_ALLOW_NO_AUTH=true ENGRAMIA_ENVIRONMENT=local \
   ENGRAMIA_RATE_LIMIT_DEFAULT=100000000 ENGRAMIA_RATE_LIMIT_EXPENSIVE=100000000 ENGRAMIA_RATE_LIMIT_PER_KEY=100000000 \
-  ENGRAMIA_PROJECT_QUOTA_PCT=1000 ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$port" Logging__LogLevel__Default=Warning \
+  ENGRAMIA_PROJECT_QUOTA_PCT=1 ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$port" Logging__LogLevel__Default=Warning \
     dotnet "$out/api/Engramia.Api.dll" > "$out/api-$n.log" 2>&1 &
   api_pid=$!
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null && break
+    kill -0 "$api_pid" 2>/dev/null || { echo "bench: the API exited, see $out/api-$n.log" >&2; tail -5 "$out/api-$n.log" >&2; exit 1; }
+    sleep 0.5
+  done
 
   for c in 1 16; do
     for ep in health recall; do
@@ -54,7 +59,17 @@ for n in "${sizes[@]}"; do
         | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results" || echo "bench: $ep C=$c had errors (see $out/api-$n.log)"
     done
   done
-  echo "bench: learn C=1 ($n patterns)"
+  # Learn refuses a 100,000th pattern (store full, spec §3.2): make room for the new ones by
+  # deleting the seeded patterns with the highest keys, so learn still scans ~N stored tasks.
+  room=$(( n >= 100000 ? 3000 : 0 ))
+  if [ "$room" -gt 0 ]; then
+    psql -h 127.0.0.1 -p 5433 -U postgres -d engramia_bench -qAt -c "
+      CREATE TEMP TABLE gone AS SELECT key FROM memory_data WHERE tenant_id='default' AND project_id='default' ORDER BY key DESC LIMIT $room;
+      DELETE FROM memory_embeddings WHERE tenant_id='default' AND project_id='default' AND key IN (SELECT key FROM gone);
+      DELETE FROM eval_records WHERE tenant_id='default' AND project_id='default' AND agent_name IN (SELECT key FROM gone);
+      DELETE FROM memory_data WHERE tenant_id='default' AND project_id='default' AND key IN (SELECT key FROM gone);" >/dev/null
+  fi
+  echo "bench: learn C=1 ($n patterns, $room removed first)"
   "$bench" load --url "http://127.0.0.1:$port" --endpoint learn --concurrency 1 --duration "$duration" --warmup "$warmup" \
     | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results" || echo "bench: learn had errors (see $out/api-$n.log)"
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")

@@ -19,9 +19,19 @@ public sealed class Embedder : IDisposable
         Directory.CreateDirectory(cacheDir);
         var file = Path.Combine(cacheDir, $"minilm-tasks-{count}.bin");
         const int dim = 384;
-        if (File.Exists(file) && new FileInfo(file).Length == (long)count * dim * sizeof(float))
+        // A cache of more tasks holds these as its prefix (the 10k run reuses the 100k vectors).
+        var source = Directory.GetFiles(cacheDir, "minilm-tasks-*.bin")
+            .Where(f => new FileInfo(f).Length >= (long)count * dim * sizeof(float) && new FileInfo(f).Length % (dim * sizeof(float)) == 0)
+            .OrderBy(f => new FileInfo(f).Length)
+            .FirstOrDefault();
+        if (source is not null)
         {
-            var bytes = File.ReadAllBytes(file);
+            var bytes = new byte[(long)count * dim * sizeof(float)];
+            using (var input = File.OpenRead(source))
+            {
+                input.ReadExactly(bytes);
+            }
+
             var all = new float[count][];
             for (var i = 0; i < count; i++)
             {

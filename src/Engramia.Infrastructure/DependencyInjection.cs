@@ -27,7 +27,8 @@ public static class DependencyInjection
 
         if (storage.Kind == StorageKind.Postgres)
         {
-            services.AddDbContext<PostgresDbContext>(o => o.UseNpgsql(storage.PostgresConnectionString, n => n.UseVector()));
+            // Pooled contexts: a request leases a reset context instead of building one (Npgsql pools the connections).
+            services.AddDbContextPool<PostgresDbContext>(o => o.UseNpgsql(storage.PostgresConnectionString, n => n.UseVector()));
             services.AddScoped<EngramiaDbContext>(sp => sp.GetRequiredService<PostgresDbContext>());
             services.AddScoped<IVectorIndex, PostgresVectorIndex>();
         }

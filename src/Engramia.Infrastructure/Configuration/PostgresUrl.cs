@@ -5,6 +5,8 @@ namespace Engramia.Infrastructure.Configuration;
 /// <summary>Accepts both <c>postgresql://user:pass@host:port/db?sslmode=…</c> URLs and Npgsql connection strings.</summary>
 public static class PostgresUrl
 {
+    public const string DefaultOptions = "-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100";
+
     public static string ToConnectionString(string value)
     {
         var builder = value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
@@ -13,10 +15,12 @@ public static class PostgresUrl
             ? FromUrl(value)
             : new NpgsqlConnectionStringBuilder(value);
 
-        // Tenant-filtered HNSW scans must keep scanning until LIMIT rows match (pgvector >= 0.8).
+        // Tenant-filtered HNSW scans must keep scanning until LIMIT rows match (pgvector >= 0.8), and
+        // a default recall asks for 60 candidates ((0 + 5) × 4 × 3), more than the default candidate
+        // list of 40: ef_search 100 keeps the first pass wide enough for them.
         if (string.IsNullOrEmpty(builder.Options))
         {
-            builder.Options = "-c hnsw.iterative_scan=relaxed_order";
+            builder.Options = DefaultOptions;
         }
 
         return builder.ConnectionString;

@@ -11,12 +11,22 @@ namespace Engramia.Application.Memory.Common;
 public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex index, AiProviders providers, ILogger<PatternSearch> logger)
 {
     /// <summary>Recall falls back to word matching without embeddings (<c>keywordFallback</c>); compose wants no match instead.</summary>
-    public async Task<List<RankedMatch>> CandidatesAsync(Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true)
+    public async Task<List<RankedMatch>> CandidatesAsync(Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true) =>
+        (await CandidatesWithDetailsAsync(scope, query, fetch, evalWeighted, cancellationToken, keywordFallback)).Matches;
+
+    /// <summary>
+    /// As <see cref="CandidatesAsync"/>, plus the design and reuse count of the vector hits read in
+    /// the same query as their task and score (recall needs them; one round trip fewer). Empty on
+    /// the keyword path.
+    /// </summary>
+    public async Task<(List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details)> CandidatesWithDetailsAsync(
+        Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true)
     {
+        var none = new Dictionary<string, PatternDetails>(StringComparer.Ordinal);
         var embeddings = providers.Embeddings;
         if (embeddings is null)
         {
-            return keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [];
+            return (keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [], none);
         }
 
         IReadOnlyList<VectorHit> hits;
@@ -28,7 +38,7 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
         catch (ProviderException ex)
         {
             LogFallback(logger, ex.Message);
-            return keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [];
+            return (keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [], none);
         }
 
         if (hits.Count < fetch)
@@ -39,27 +49,28 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
         var keys = hits.Select(h => h.Key).ToList();
         var patterns = await db.Patterns.AsNoTracking()
             .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
-            .Select(p => new { p.Key, p.Task, p.SuccessScore, p.Timestamp })
+            .Select(p => new { p.Key, p.Task, p.SuccessScore, p.Timestamp, p.Design, p.ReuseCount })
             .ToDictionaryAsync(p => p.Key, cancellationToken);
         var found = hits.Where(h => patterns.ContainsKey(h.Key)).ToList();
+        var details = patterns.Values.ToDictionary(p => p.Key, p => new PatternDetails(p.Design, p.ReuseCount), StringComparer.Ordinal);
 
         if (!evalWeighted)
         {
-            return RecallRanking.Plain(found.Select(h =>
+            return (RecallRanking.Plain(found.Select(h =>
             {
                 var p = patterns[h.Key];
                 return (h.Key, p.Task, p.SuccessScore, p.Timestamp, h.Similarity);
-            }));
+            })), details);
         }
 
         var multipliers = await EvalMultipliersAsync(scope, found.Select(h => h.Key).ToList(), cancellationToken);
-        return RecallRanking.EvalWeighted(
+        return (RecallRanking.EvalWeighted(
             found.Select(h =>
             {
                 var p = patterns[h.Key];
                 return (h.Key, p.Task, p.SuccessScore, p.Timestamp, h.Similarity, multipliers[h.Key]);
             }),
-            fetch);
+            fetch), details);
     }
 
     public async Task<Dictionary<string, double>> EvalMultipliersAsync(Scope scope, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -69,9 +80,9 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
             .OrderByDescending(e => e.Id)
             .Select(e => new { e.AgentName, e.Overall })
             .ToListAsync(cancellationToken);
-        return keys.Distinct().ToDictionary(
-            k => k,
-            k => Scoring.EvalMultiplier(records.Where(r => r.AgentName == k).Select(r => r.Overall)));
+        // One query for every candidate key; grouping keeps the newest-first order within a key.
+        var byKey = records.ToLookup(r => r.AgentName, r => r.Overall, StringComparer.Ordinal);
+        return keys.Distinct().ToDictionary(k => k, k => Scoring.EvalMultiplier(byKey[k]));
     }
 
     private async Task<List<RankedMatch>> KeywordAsync(Scope scope, string query, int fetch, CancellationToken cancellationToken)
@@ -100,3 +111,6 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} patterns in scope {Scope} have {Dimension}-d vectors, but the configured embedding model {Model} makes {Expected}-d vectors: they are excluded from semantic recall until re-embedded.")]
     private static partial void LogForeign(ILogger logger, int count, string scope, int dimension, string model, int expected);
 }
+
+/// <summary>The stored design JSON and reuse count of a candidate, as read with it.</summary>
+public sealed record PatternDetails(string Design, int ReuseCount);

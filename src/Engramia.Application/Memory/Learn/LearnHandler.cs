@@ -47,8 +47,8 @@ public sealed class LearnHandler(
             throw new Domain.Common.DomainValidationException(MemoryGuards.DomainDetail);
         }
 
-        var words = TextSimilarity.Words(request.Task);
-        var duplicate = existing.FirstOrDefault(p => TextSimilarity.Jaccard(TextSimilarity.Words(p.Task), words) >= MemoryConstants.LearnDuplicateJaccard);
+        var nearDuplicate = new NearDuplicate(request.Task, MemoryConstants.LearnDuplicateJaccard);
+        var duplicate = existing.FirstOrDefault(p => nearDuplicate.Matches(p.Task));
         if (duplicate is not null && request.EvalScore <= duplicate.SuccessScore)
         {
             await transaction.CommitAsync(cancellationToken);

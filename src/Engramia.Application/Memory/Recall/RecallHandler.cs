@@ -17,7 +17,7 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
         var fetch = (request.Offset + request.Limit) * MemoryConstants.RecallOverFetch;
         var overFetch = request.Deduplicate ? MemoryConstants.DedupOverFetch : 1;
 
-        var matches = await search.CandidatesAsync(scope, request.Task, fetch * overFetch, request.EvalWeighted, cancellationToken);
+        var (matches, details) = await search.CandidatesWithDetailsAsync(scope, request.Task, fetch * overFetch, request.EvalWeighted, cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
         matches = RecallRanking.ApplyRecency(matches, now, request.RecencyWeight, request.RecencyHalfLifeDays);
         if (request.Deduplicate)
@@ -27,10 +27,25 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
 
         matches = matches.Take(fetch).ToList();
         var keys = matches.Select(m => m.Key).ToList();
-        var designs = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
-            .Select(p => new { p.Key, p.Design, p.ReuseCount })
-            .ToDictionaryAsync(p => p.Key, cancellationToken);
+        // Vector hits come with their design and reuse count; only the keyword path reads them here.
+        var missing = keys.Where(k => !details.ContainsKey(k)).ToList();
+        var designs = new Dictionary<string, PatternDetails>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (details.TryGetValue(key, out var known))
+            {
+                designs[key] = known;
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var rows = await db.Patterns.AsNoTracking()
+                .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && missing.Contains(p.Key))
+                .Select(p => new { p.Key, p.Design, p.ReuseCount })
+                .ToListAsync(cancellationToken);
+            rows.ForEach(r => designs[r.Key] = new PatternDetails(r.Design, r.ReuseCount));
+        }
 
         await ReuseBoost.ApplyAsync(db, scope, keys, cancellationToken);
 

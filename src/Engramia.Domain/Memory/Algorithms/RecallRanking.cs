@@ -78,6 +78,12 @@ public static class RecallRanking
         {
             for (var j = i + 1; j < matches.Count; j++)
             {
+                // Pairs already in one group cannot change the grouping; skip their Jaccard.
+                if (Find(i) == Find(j))
+                {
+                    continue;
+                }
+
                 if (TextSimilarity.Jaccard(words[i], words[j]) > MemoryConstants.RecallDedupJaccard)
                 {
                     parent[Find(j)] = Find(i);

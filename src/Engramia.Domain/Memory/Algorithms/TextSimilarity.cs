@@ -18,7 +18,17 @@ public static class TextSimilarity
             return 0.0;
         }
 
-        var intersection = a.Count(b.Contains);
+        // Count over the smaller set (the intersection is symmetric); no delegate, no LINQ enumerator.
+        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
+        var intersection = 0;
+        foreach (var word in small)
+        {
+            if (large.Contains(word))
+            {
+                intersection++;
+            }
+        }
+
         var union = a.Count + b.Count - intersection;
         return (double)intersection / union;
     }
