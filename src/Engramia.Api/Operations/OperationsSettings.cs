@@ -28,7 +28,7 @@ public sealed class OperationsSettings
     public Uri OtelEndpoint { get; init; } = new("http://localhost:4317");
     public string OtelServiceName { get; init; } = "engramia-api";
     public bool OtelInsecure { get; init; }
-    public string? StripeSecretKey { get; init; }
+    /// <summary>Read here only so a malformed <c>STRIPE_API_BASE</c> stops start-up; billing reads it per call.</summary>
     public Uri StripeApiBase { get; init; } = new("https://api.stripe.com");
 
     public static OperationsSettings From(IConfiguration config) => new()
@@ -51,7 +51,6 @@ public sealed class OperationsSettings
         OtelEndpoint = AbsoluteUri(config, "ENGRAMIA_OTEL_ENDPOINT", "http://localhost:4317"),
         OtelServiceName = config.Text("ENGRAMIA_OTEL_SERVICE_NAME") ?? "engramia-api",
         OtelInsecure = config.Flag("OTEL_EXPORTER_OTLP_INSECURE"),
-        StripeSecretKey = config.Text("STRIPE_SECRET_KEY"),
         StripeApiBase = AbsoluteUri(config, "STRIPE_API_BASE", "https://api.stripe.com"),
     };
 
