@@ -14,18 +14,14 @@ namespace Engramia.Api.Authentication;
 
 /// <summary>
 /// Platform spec §2.2: decides who the caller is before any route runs (so a bad token beats a bad
-/// body) and fills the scoped <see cref="RequestContext"/>. Runs after routing: unknown routes keep
-/// their 404, and public routes (meta endpoints, bootstrap, anything marked
-/// <see cref="IAllowAnonymous"/>) are left alone.
+/// body) and fills the scoped <see cref="RequestContext"/>. Runs after routing and decides from the
+/// matched endpoint, never from the path's spelling (routing ignores case, so a string test on the
+/// path can be sidestepped with <c>/V1/</c>): only endpoints marked <see cref="IAllowAnonymous"/>
+/// answer without credentials, and they run with no principal at all (no role, no rights).
+/// Unknown routes keep their 404.
 /// </summary>
 public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next, AuthSettings settings, ILogger<ApiKeyAuthenticationMiddleware> logger)
 {
-    /// <summary>Decision 2 of the port: these answer without credentials.</summary>
-    public static readonly IReadOnlySet<string> PublicPaths = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "/v1/version", "/v1/health", "/v1/health/deep", "/v1/health/ready",
-    };
-
     private const string BearerPrefix = "Bearer ";
 
     public async Task InvokeAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
@@ -33,7 +29,6 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         context.ClientIp ??= http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!NeedsAuthentication(http))
         {
-            context.SetAnonymous(Scope.Default);
             await next(http);
             return;
         }
@@ -47,15 +42,9 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         await next(http);
     }
 
-    private static bool NeedsAuthentication(HttpContext http)
-    {
-        var endpoint = http.GetEndpoint();
-        var path = http.Request.Path.Value ?? "";
-        return endpoint is not null
-               && path.StartsWith("/v1/", StringComparison.Ordinal)
-               && !PublicPaths.Contains(path)
-               && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
-    }
+    /// <summary>Every matched endpoint needs credentials unless it is explicitly marked anonymous.</summary>
+    public static bool NeedsAuthentication(HttpContext http) =>
+        http.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
 
     private async Task<Failure?> AuthenticateAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
     {

@@ -1,3 +1,4 @@
+using Engramia.Api.Operations.Maintenance;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Operations.Maintenance;
 using Mediator;
@@ -10,6 +11,7 @@ public sealed record MaintenanceRequest(bool Enabled);
 /// <summary>The run-time maintenance switch shared by all replicas (permission <c>maintenance:write</c>).</summary>
 [ApiController]
 [Route("v1/admin/maintenance")]
+[MaintenanceExempt]
 public sealed class MaintenanceController(ISender sender, IRequestContext caller) : ControllerBase
 {
     [HttpGet]

@@ -1,6 +1,8 @@
+using Engramia.Api.Operations.Maintenance;
 using Engramia.Application.Health.GetHealth;
 using Engramia.Application.Health.GetVersion;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Engramia.Api.Controllers;
@@ -8,6 +10,8 @@ namespace Engramia.Api.Controllers;
 /// <summary>Public meta endpoints: no credentials, no secrets.</summary>
 [ApiController]
 [Route("v1")]
+[AllowAnonymous]
+[MaintenanceExempt]
 public sealed class MetaController(ISender sender) : ControllerBase
 {
     [HttpGet("version")]

@@ -164,15 +164,17 @@ public static class OperationsSetup
         {
             Predicate = r => r.Tags.Contains(Probe.DeepTag),
             ResponseWriter = HealthResponseWriter.WriteDeepAsync,
-        });
+        }).AllowAnonymous().WithMetadata(new MaintenanceExemptAttribute());
         app.MapHealthChecks("/v1/health/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(Probe.ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteReadyAsync,
-        });
+        }).AllowAnonymous().WithMetadata(new MaintenanceExemptAttribute());
         if (settings.MetricsEnabled)
         {
-            app.MapPrometheusScrapingEndpoint("/metrics");
+            // Its own bearer token (MetricsGuardMiddleware), not an API key.
+            app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous()
+                .WithMetadata(new MetricsTokenRequiredAttribute(), new MaintenanceExemptAttribute());
         }
 
         return app;

@@ -1,6 +1,8 @@
 using Engramia.Application.Billing.Admin;
+using Engramia.Application.Common.Context;
 using Engramia.Domain.Billing;
 using Engramia.Domain.Common;
+using Engramia.Domain.Tenancy;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,14 +13,22 @@ public sealed class AdminBillingTests : BillingTestBase
 {
     private async Task<T> SendAsync<T>(ICommand<T> command)
     {
-        using var scope = Scope();
+        using var scope = OperatorScope();
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
     }
 
     private async Task<T> QueryAsync<T>(IQuery<T> query)
     {
-        using var scope = Scope();
+        using var scope = OperatorScope();
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(query);
+    }
+
+    /// <summary>A unit of work with an owner principal: a fresh scope has none, and is refused.</summary>
+    private IServiceScope OperatorScope()
+    {
+        var scope = Scope();
+        scope.ServiceProvider.GetRequiredService<RequestContext>().SetPrincipal(Domain.Common.Scope.Default, "operator", Role.Owner, null);
+        return scope;
     }
 
     private Task TenantAsync(string tier) =>

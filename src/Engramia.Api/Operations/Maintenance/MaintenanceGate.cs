@@ -34,23 +34,24 @@ public sealed class MaintenanceState(IConfiguration configuration) : IMaintenanc
     public void Observe(bool switchOn) => _switchOn = switchOn;
 }
 
+/// <summary>Marks an endpoint that keeps answering during maintenance.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
+public sealed class MaintenanceExemptAttribute : Attribute;
+
 /// <summary>
-/// 503 with <c>Retry-After: 3600</c> for everything but the health, readiness and version probes, the
-/// switch itself and <c>/metrics</c> (still behind its bearer token): Prometheus keeps scraping during
-/// maintenance, so <c>engramia_maintenance</c> can be alerted on and <c>up</c> does not drop.
+/// 503 with <c>Retry-After: 3600</c> for everything but the endpoints marked
+/// <see cref="MaintenanceExemptAttribute"/>: the health, readiness and version probes, the switch
+/// itself and <c>/metrics</c> (still behind its bearer token), so Prometheus keeps scraping during
+/// maintenance, <c>engramia_maintenance</c> can be alerted on and <c>up</c> does not drop. Decided
+/// from the matched endpoint, so every spelling of a path gets the same answer.
 /// </summary>
 public sealed class MaintenanceGateMiddleware(RequestDelegate next, IMaintenanceState state)
 {
     public const int RetryAfterSeconds = 3600;
 
-    private static readonly HashSet<string> Exempt = new(StringComparer.Ordinal)
-    {
-        "/v1/health", "/v1/health/deep", "/v1/health/ready", "/v1/version", "/v1/admin/maintenance",
-    };
-
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!state.IsOn || Exempt.Contains(context.Request.Path.Value ?? "") || context.Request.Path.StartsWithSegments("/metrics"))
+        if (!state.IsOn || context.GetEndpoint()?.Metadata.GetMetadata<MaintenanceExemptAttribute>() is not null)
         {
             await next(context);
             return;

@@ -3,8 +3,12 @@ using System.Text;
 
 namespace Engramia.Api.Operations.Observability;
 
+/// <summary>Marks the scrape endpoint: it answers to the metrics token, not to an API key.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
+public sealed class MetricsTokenRequiredAttribute : Attribute;
+
 /// <summary>
-/// <c>/metrics</c> (and <c>/metrics/</c>) need <c>Authorization: Bearer $ENGRAMIA_METRICS_TOKEN</c>,
+/// The scrape endpoint (<c>/metrics</c> in any spelling routing matches) needs <c>Authorization: Bearer $ENGRAMIA_METRICS_TOKEN</c>,
 /// compared in constant time: wrong or missing → 401 <c>Unauthorized</c>; no token configured → every
 /// request 403 (spec §5.1). API keys play no part here.
 /// </summary>
@@ -12,7 +16,7 @@ public sealed class MetricsGuardMiddleware(RequestDelegate next, OperationsSetti
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/metrics"))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<MetricsTokenRequiredAttribute>() is null)
         {
             await next(context);
             return;

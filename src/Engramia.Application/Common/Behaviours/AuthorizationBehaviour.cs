@@ -22,6 +22,11 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(IRequestContext 
     {
         if (Required is not null && !context.IsAnonymous)
         {
+            if (context.Role is null && context.KeyId is null)
+            {
+                throw new UnauthorizedException("Authentication required.");
+            }
+
             if (context.Role is not { } role || !PermissionMatrix.Allows(role, Required))
             {
                 var name = context.Role?.ToWire() ?? "none";

@@ -4,14 +4,18 @@ using Engramia.Domain.Tenancy;
 
 namespace Engramia.Application.Common.Context;
 
-/// <summary>Scoped, filled once by whoever starts the unit of work (authentication, job worker, CLI).</summary>
+/// <summary>
+/// Scoped, filled once by whoever starts the unit of work (authentication, job worker, CLI). It starts
+/// unauthenticated (no role, so every permission is refused): anonymous full access exists only when
+/// <see cref="SetAnonymous"/> is called for an explicit no-auth configuration.
+/// </summary>
 public sealed class RequestContext : IRequestContext
 {
     public Scope Scope { get; private set; } = Scope.Default;
     public string? KeyId { get; private set; }
     public Role? Role { get; private set; }
     public int? KeyMaxPatterns { get; private set; }
-    public bool IsAnonymous { get; private set; } = true;
+    public bool IsAnonymous { get; private set; }
     public string? RequestId { get; set; }
     public string? ClientIp { get; set; }
 

@@ -13,12 +13,16 @@ public interface IRequestContext
 
     string? KeyId { get; }
 
-    /// <summary>Null when the caller is anonymous (dev mode or explicit no-auth): RBAC is skipped then.</summary>
+    /// <summary>
+    /// Null when the caller is anonymous (dev mode or explicit no-auth: RBAC is skipped then) or not
+    /// authenticated at all (a public endpoint: every permission is refused).
+    /// </summary>
     Role? Role { get; }
 
     /// <summary>The key's own pattern cap, when it has one.</summary>
     int? KeyMaxPatterns { get; }
 
+    /// <summary>True only for an explicit no-auth configuration; never the default.</summary>
     bool IsAnonymous { get; }
 
     string? RequestId { get; }
