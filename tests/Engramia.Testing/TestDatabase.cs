@@ -54,7 +54,7 @@ public sealed class TestDatabase
     public static async Task<TestDatabase> CreateEmptyAsync(string name)
     {
         var database = new TestDatabase(Unique(name));
-        await database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        await database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{database.Name}\" WITH (FORCE)");
         await database.EnsureCreatedAsync();
         return database;
     }
