@@ -16,6 +16,29 @@ public static class DependencyInjection
     /// <summary>Web layer: controllers with the wire JSON rules, the mediator pipeline, error envelopes.</summary>
     public static IServiceCollection AddApi(this IServiceCollection services)
     {
+        services.AddPipeline();
+        services.AddSingleton<IBuildInfo, BuildInfo>();
+        services.AddControllers()
+            .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
+            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateResponse.Create);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Extensions.TryAdd("error_code", ErrorCodes.ForStatus(status));
+            ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Title;
+        });
+        services.AddExceptionHandler<EngramiaExceptionHandler>();
+        services.AddOpenApi();
+        services.AddJobsApi();
+        return services;
+    }
+
+    /// <summary>
+    /// The mediator and its behaviours: what every entry point (HTTP, job worker, CLI) sends its
+    /// commands through, so each rule holds on every path.
+    /// </summary>
+    public static IServiceCollection AddPipeline(this IServiceCollection services)
+    {
         services.AddMediator((MediatorOptions options) =>
         {
             // Handlers use the scoped DbContext and request context; the default Singleton would capture them.
@@ -33,19 +56,13 @@ public static class DependencyInjection
             ];
         });
 
-        services.AddSingleton<IBuildInfo, BuildInfo>();
-        services.AddControllers()
-            .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
-            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateResponse.Create);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        // The respond-async behaviour stores a command's parameters with the wire JSON rules.
+        services.AddSingleton(_ =>
         {
-            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
-            ctx.ProblemDetails.Extensions.TryAdd("error_code", ErrorCodes.ForStatus(status));
-            ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Title;
+            var json = new JsonSerializerOptions();
+            ConfigureJson(json);
+            return new JobJson(json);
         });
-        services.AddExceptionHandler<EngramiaExceptionHandler>();
-        services.AddOpenApi();
-        services.AddJobsApi();
         return services;
     }
 

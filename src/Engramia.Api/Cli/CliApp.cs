@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Engramia.Api.Operations.Maintenance;
 using Engramia.Application;
+using Engramia.Application.Common.Interfaces;
 using Engramia.Infrastructure;
 using Engramia.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
@@ -8,11 +10,12 @@ namespace Engramia.Api.Cli;
 
 /// <summary>
 /// Operator commands for work without HTTP access (in place of Alembic and upstream's CLI).
-/// Each command builds the same services as the web host, so configuration is validated the same way.
+/// Each command builds the same services as the web host, so configuration is validated the same way,
+/// and sends the same commands through the same mediator pipeline, as the operator (<see cref="OperatorSession"/>).
 /// </summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["db", "keys", "maintenance"];
+    private static readonly string[] Verbs = ["db", "keys", "maintenance", "billing"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -22,10 +25,7 @@ public static class CliApp
         root.Subcommands.Add(DbCommands.Create(BuildServices));
         root.Subcommands.Add(KeysCommands.Create(BuildServices));
         root.Subcommands.Add(MaintenanceCommands.Create(BuildServices));
-        foreach (var command in ExtraCommands)
-        {
-            root.Subcommands.Add(command(BuildServices));
-        }
+        root.Subcommands.Add(BillingCommands.Create(BuildServices));
 
         try
         {
@@ -41,16 +41,14 @@ public static class CliApp
         }
     }
 
-    /// <summary>Command groups contributed by other features (for example <c>keys</c>).</summary>
-    internal static List<Func<Func<ServiceProvider>, Command>> ExtraCommands { get; } = [];
-
     private static ServiceProvider BuildServices()
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddApplication().AddInfrastructure(configuration);
+        services.AddApplication().AddInfrastructure(configuration).AddPipeline();
+        services.AddSingleton<IMaintenanceState, MaintenanceState>();
         var provider = services.BuildServiceProvider(validateScopes: true);
         // Resolving the options runs the same validators as the web host's ValidateOnStart.
         _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;

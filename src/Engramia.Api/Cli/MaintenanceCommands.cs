@@ -1,11 +1,11 @@
 using System.CommandLine;
-using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Operations.Maintenance;
+using Engramia.Domain.Common;
 
 namespace Engramia.Api.Cli;
 
 /// <summary><c>maintenance on|off|status</c>: the shared switch every replica polls (no restart, no HTTP access needed).</summary>
-public static class MaintenanceCommands
+internal static class MaintenanceCommands
 {
     public static Command Create(Func<ServiceProvider> services)
     {
@@ -14,17 +14,14 @@ public static class MaintenanceCommands
         command.Subcommands.Add(Set("off", false, services));
 
         var status = new Command("status", "Show the shared maintenance switch.");
-        status.SetAction(async (_, token) =>
+        status.SetAction((_, ct) => OperatorSession.RunAsync(services, async (session, output) =>
         {
-            await using var provider = services();
-            await using var scope = provider.CreateAsyncScope();
-            var flag = await MaintenanceSwitch.ReadAsync(scope.ServiceProvider.GetRequiredService<IApplicationDbContext>(), token);
-            var on = MaintenanceSwitch.IsOn(flag);
-            Console.WriteLine(flag is null
+            var state = await session.SendAsync(Scope.Default, new GetMaintenanceQuery(), ct);
+            output.WriteLine(state.UpdatedAt is null
                 ? "maintenance: off (never set)"
-                : $"maintenance: {(on ? "on" : "off")} (set {flag.UpdatedAt:u} by {flag.UpdatedBy ?? "unknown"})");
+                : $"maintenance: {(state.Switch ? "on" : "off")} (set {state.UpdatedAt:u} by {state.UpdatedBy ?? "unknown"})");
             return 0;
-        });
+        }));
         command.Subcommands.Add(status);
         return command;
     }
@@ -34,16 +31,12 @@ public static class MaintenanceCommands
         var command = new Command(name, enabled
             ? "Enter maintenance: every replica answers 503 (except health and version) within one poll interval."
             : "Leave maintenance (ENGRAMIA_MAINTENANCE, when set on a replica, still keeps that replica in maintenance).");
-        command.SetAction(async (_, token) =>
+        command.SetAction((_, ct) => OperatorSession.RunAsync(services, async (session, output) =>
         {
-            await using var provider = services();
-            await using var scope = provider.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<IApplicationDbContext>();
-            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-            await MaintenanceSwitch.WriteAsync(db, enabled, "cli:" + Environment.UserName, clock.GetUtcNow(), token);
-            Console.WriteLine($"maintenance: {name}");
+            await session.SendAsync(Scope.Default, new SetMaintenanceCommand(enabled, OperatorSession.Name), ct);
+            output.WriteLine($"maintenance: {name}");
             return 0;
-        });
+        }));
         return command;
     }
 }

@@ -1,6 +1,7 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Engramia.Domain.Tenancy;
+using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Keys;
 
@@ -27,6 +28,49 @@ internal static class KeyManagement
         if (Roles.TryParse(target.Role, out var targetRole) && targetRole > caller)
         {
             throw new ForbiddenException($"Role '{caller.ToWire()}' cannot {verb} a key with role '{targetRole.ToWire()}'.");
+        }
+    }
+
+    /// <summary>
+    /// The key <paramref name="keyId"/> in the caller's scope, when the caller may act on it:
+    /// 404 outside the scope, 403 when it outranks the caller, 409 when it is already revoked.
+    /// </summary>
+    public static async Task<ApiKey> FindActionableAsync(
+        IApplicationDbContext db, IRequestContext context, Role caller, string keyId, string verb, string revokedDetail, CancellationToken cancellationToken)
+    {
+        var scope = context.Scope;
+        var key = await db.ApiKeys.FirstOrDefaultAsync(
+                      k => k.Id == keyId && k.TenantId == scope.TenantId && k.ProjectId == scope.ProjectId, cancellationToken)
+                  ?? throw new NotFoundException(NotFound);
+        RequireNotOutranked(caller, key, verb);
+        if (key.RevokedAt is not null)
+        {
+            throw new ConflictException(revokedDetail, "ERROR");
+        }
+
+        return key;
+    }
+
+    /// <summary>
+    /// The operator may name a tenant and project that do not exist yet: they join the key's unit of
+    /// work, so a refused key leaves nothing behind. A project id belongs to one tenant only.
+    /// </summary>
+    public static async Task AddMissingScopeAsync(IApplicationDbContext db, Scope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var owner = await db.Projects.AsNoTracking().Where(p => p.Id == scope.ProjectId).Select(p => p.TenantId).FirstOrDefaultAsync(cancellationToken);
+        if (owner is not null && owner != scope.TenantId)
+        {
+            throw new ConflictException($"Project '{scope.ProjectId}' belongs to tenant '{owner}'; project ids are unique across tenants.");
+        }
+
+        if (!await db.Tenants.AnyAsync(t => t.Id == scope.TenantId, cancellationToken))
+        {
+            db.Tenants.Add(new Tenant { Id = scope.TenantId, Name = scope.TenantId, CreatedAt = now });
+        }
+
+        if (owner is null)
+        {
+            db.Projects.Add(new Project { Id = scope.ProjectId, TenantId = scope.TenantId, Name = scope.ProjectId, CreatedAt = now });
         }
     }
 

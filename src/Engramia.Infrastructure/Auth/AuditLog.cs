@@ -42,7 +42,7 @@ public sealed partial class AuditLog(
     public async Task StoreAsync(string action, string? resourceType, string? resourceId, IReadOnlyDictionary<string, object?>? detail, CancellationToken cancellationToken)
     {
         var keyId = context.KeyId;
-        string? actorUser = null;
+        var actorUser = context.Operator;
         if (keyId is not null && keyId.StartsWith("cloud:", StringComparison.Ordinal))
         {
             actorUser = keyId["cloud:".Length..];

@@ -131,6 +131,47 @@ public sealed class KeysCliTests : AuthTestBase
             Assert.That(await db.ApiKeys.CountAsync(), Is.Zero);
         });
     }
+
+    [Test]
+    public async Task A_refused_create_leaves_no_tenant_or_project_behind()
+    {
+        await ApiProcess.RunAsync(Env, "keys", "create", "--tenant", "acme", "--project", "web", "--role", "reader", "--name", "first");
+
+        var taken = await ApiProcess.RunAsync(Env, "keys", "create", "--tenant", "other", "--project", "web", "--role", "reader", "--name", "x");
+        var badCap = await ApiProcess.RunAsync(Env, "keys", "create", "--tenant", "third", "--project", "p3", "--role", "reader", "--name", "x", "--max-patterns", "0");
+
+        await using var db = ApiTestSetup.Database.CreateContext();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(taken.ExitCode, Is.EqualTo(1));
+            Assert.That(taken.Stderr, Does.Contain("belongs to tenant 'acme'"));
+            Assert.That(badCap.ExitCode, Is.EqualTo(1));
+            Assert.That(badCap.Stderr, Does.Contain("--max-patterns"));
+            Assert.That(await db.Tenants.Select(t => t.Id).ToListAsync(), Is.EqualTo(new[] { "acme" }));
+            Assert.That(await db.Projects.Select(p => p.Id).ToListAsync(), Is.EqualTo(new[] { "web" }));
+            Assert.That(await db.ApiKeys.CountAsync(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Billing_overrides_are_operator_commands_of_the_cli()
+    {
+        await ApiProcess.RunAsync(Env, "keys", "create", "--tenant", "acme", "--project", "web", "--role", "reader", "--name", "first");
+
+        var plan = await ApiProcess.RunAsync(Env, "billing", "set-plan", "--tenant", "acme", "--plan", "business");
+        var show = await ApiProcess.RunAsync(Env, "billing", "show", "--tenant", "acme");
+        var unknown = await ApiProcess.RunAsync(Env, "billing", "set-state", "--tenant", "acme", "--state", "active");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.ExitCode, Is.Zero, plan.Stderr);
+            Assert.That(plan.Stdout, Does.Contain("developer -> business"));
+            Assert.That(show.ExitCode, Is.Zero, show.Stderr);
+            Assert.That(show.Stdout, Does.Contain("\"plan_tier\": \"business\"").And.Contain("\"source\": \"admin_override\""));
+            Assert.That(unknown.ExitCode, Is.EqualTo(1));
+            Assert.That(unknown.Stderr, Does.Contain("No billing subscription for this tenant"));
+        });
+    }
 }
 
 /// <summary>Mode <c>db</c> on the embedded SQLite file: keys live there too, and bootstrap is serialised by SQLite's write lock.</summary>

@@ -2,7 +2,6 @@ using Engramia.Application.Billing.Admin;
 using Engramia.Application.Common.Context;
 using Engramia.Domain.Billing;
 using Engramia.Domain.Common;
-using Engramia.Domain.Tenancy;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,11 +22,11 @@ public sealed class AdminBillingTests : BillingTestBase
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(query);
     }
 
-    /// <summary>A unit of work with an owner principal: a fresh scope has none, and is refused.</summary>
+    /// <summary>A unit of work with the operator principal: a fresh scope has none, and is refused.</summary>
     private IServiceScope OperatorScope()
     {
         var scope = Scope();
-        scope.ServiceProvider.GetRequiredService<RequestContext>().SetPrincipal(Domain.Common.Scope.Default, "operator", Role.Owner, null);
+        scope.ServiceProvider.GetRequiredService<RequestContext>().SetOperator(Domain.Common.Scope.Default, "cli:test");
         return scope;
     }
 
@@ -89,5 +88,18 @@ public sealed class AdminBillingTests : BillingTestBase
         });
         Assert.ThrowsAsync<BadRequestException>(() => SendAsync(new ChangeDunningStateCommand("tenant-1", "frozen")));
         Assert.ThrowsAsync<NotFoundException>(() => SendAsync(new ChangeDunningStateCommand("tenant-2", "active")));
+    }
+
+    [Test]
+    public async Task An_owner_key_is_refused_the_operator_overrides()
+    {
+        await TenantAsync("free");
+        using var scope = Scope();
+        scope.ServiceProvider.GetRequiredService<RequestContext>().SetPrincipal(Domain.Common.Scope.Default, "key-1", Domain.Tenancy.Role.Owner, null);
+
+        var refused = Assert.ThrowsAsync<ForbiddenException>(async () =>
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new OverridePlanCommand("tenant-1", "business")));
+
+        Assert.That(refused!.Message, Does.Contain("operator"));
     }
 }

@@ -182,6 +182,8 @@ public abstract class BillingTestBase
 
         public bool IsAnonymous => Tenant is null && authenticated.IsAnonymous;
 
+        public string? Operator => Tenant is null ? authenticated.Operator : null;
+
         public string? RequestId => authenticated.RequestId;
 
         public string? ClientIp => authenticated.ClientIp;

@@ -9,12 +9,13 @@ namespace Engramia.Application.Billing.Admin;
 
 /// <summary>
 /// Operator views and overrides of a tenant's billing (spec billing §5.2). They take the tenant id
-/// explicitly because they act on behalf of an operator, not a tenant; the HTTP routes under
-/// <c>/v1/admin/billing/…</c> wait for operator authentication (JWT + fresh TOTP).
+/// explicitly because they act on behalf of the operator, not a tenant. The CLI sends them
+/// (<c>billing show|set-plan|set-state</c>); the HTTP routes under <c>/v1/admin/billing/…</c> wait
+/// for operator authentication (JWT + fresh TOTP).
 /// </summary>
 public sealed record GetTenantBillingStateQuery(string TenantId, string Environment) : IQuery<TenantBillingState>, IRequirePermission
 {
-    public static string Permission => Permissions.All;
+    public static string Permission => Permissions.Operator;
 }
 
 public sealed record TenantBillingState(
@@ -62,7 +63,7 @@ public sealed class GetTenantBillingStateHandler(IApplicationDbContext db) : IQu
 /// <summary>Sets <c>tenants.plan_tier</c> only (Stripe and the billing row are untouched).</summary>
 public sealed record OverridePlanCommand(string TenantId, string Plan) : ICommand<PlanOverride>, IRequirePermission
 {
-    public static string Permission => Permissions.All;
+    public static string Permission => Permissions.Operator;
 }
 
 public sealed record PlanOverride(string TenantId, string PreviousPlan, string NewPlan);
@@ -92,7 +93,7 @@ public sealed class OverridePlanHandler(IApplicationDbContext db) : ICommandHand
 /// </summary>
 public sealed record ChangeDunningStateCommand(string TenantId, string State) : ICommand<DunningChange>, IRequirePermission
 {
-    public static string Permission => Permissions.All;
+    public static string Permission => Permissions.Operator;
 }
 
 public sealed record DunningChange(string TenantId, string PreviousState, string NewState);

@@ -9,8 +9,9 @@ namespace Engramia.Application.Common.Behaviours;
 
 /// <summary>
 /// Enforces the permission a request declares through <see cref="IRequirePermission"/>, on every
-/// path that sends it (HTTP, jobs, CLI). Anonymous callers (dev mode, explicit no-auth) skip RBAC,
-/// as upstream does; requests that declare nothing pass through.
+/// path that sends it (HTTP, jobs, CLI). The operator (CLI) holds every permission; operator-only
+/// permissions are nobody else's, whatever the auth mode. Anonymous callers (dev mode, explicit
+/// no-auth) skip RBAC otherwise, as upstream does; requests that declare nothing pass through.
 /// </summary>
 public sealed class AuthorizationBehaviour<TMessage, TResponse>(IRequestContext context)
     : IPipelineBehavior<TMessage, TResponse>
@@ -20,7 +21,17 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(IRequestContext 
 
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (Required is not null && !context.IsAnonymous)
+        if (Required is null || context.Operator is not null)
+        {
+            return next(message, cancellationToken);
+        }
+
+        if (Required == Permissions.Operator)
+        {
+            throw new ForbiddenException($"Permission '{Required}' is held only by the operator (the CLI).");
+        }
+
+        if (!context.IsAnonymous)
         {
             if (context.Role is null && context.KeyId is null)
             {

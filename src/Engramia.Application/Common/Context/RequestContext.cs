@@ -7,7 +7,8 @@ namespace Engramia.Application.Common.Context;
 /// <summary>
 /// Scoped, filled once by whoever starts the unit of work (authentication, job worker, CLI). It starts
 /// unauthenticated (no role, so every permission is refused): anonymous full access exists only when
-/// <see cref="SetAnonymous"/> is called for an explicit no-auth configuration.
+/// <see cref="SetAnonymous"/> is called for an explicit no-auth configuration, and operator rights
+/// only when the CLI calls <see cref="SetOperator"/>.
 /// </summary>
 public sealed class RequestContext : IRequestContext
 {
@@ -16,6 +17,7 @@ public sealed class RequestContext : IRequestContext
     public Role? Role { get; private set; }
     public int? KeyMaxPatterns { get; private set; }
     public bool IsAnonymous { get; private set; }
+    public string? Operator { get; private set; }
     public string? RequestId { get; set; }
     public string? ClientIp { get; set; }
 
@@ -26,6 +28,7 @@ public sealed class RequestContext : IRequestContext
         Role = role;
         KeyMaxPatterns = keyMaxPatterns;
         IsAnonymous = false;
+        Operator = null;
     }
 
     public void SetAnonymous(Scope scope)
@@ -35,5 +38,17 @@ public sealed class RequestContext : IRequestContext
         Role = null;
         KeyMaxPatterns = null;
         IsAnonymous = true;
+        Operator = null;
+    }
+
+    /// <summary>The operator (the CLI): owner rights plus the operator-only permissions, in <paramref name="scope"/>.</summary>
+    public void SetOperator(Scope scope, string operatorName)
+    {
+        Scope = scope;
+        KeyId = null;
+        Role = Domain.Tenancy.Role.Owner;
+        KeyMaxPatterns = null;
+        IsAnonymous = false;
+        Operator = operatorName;
     }
 }

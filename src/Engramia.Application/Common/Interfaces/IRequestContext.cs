@@ -25,6 +25,13 @@ public interface IRequestContext
     /// <summary>True only for an explicit no-auth configuration; never the default.</summary>
     bool IsAnonymous { get; }
 
+    /// <summary>
+    /// Who the operator is (for example <c>cli:root</c>) when the caller is the service's operator
+    /// rather than a key: every permission, operator-only ones included, in the scope the operator named.
+    /// Null for every HTTP caller.
+    /// </summary>
+    string? Operator { get; }
+
     string? RequestId { get; }
 
     string? ClientIp { get; }

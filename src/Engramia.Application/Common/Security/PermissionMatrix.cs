@@ -39,9 +39,10 @@ public static class PermissionMatrix
         [Role.Owner] = new[] { Permissions.All }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
-    /// <summary>True when the role holds the permission (or the wildcard).</summary>
+    /// <summary>True when the role holds the permission (or the wildcard); no role holds <see cref="Permissions.Operator"/>.</summary>
     public static bool Allows(Role role, string permission) =>
-        Grants.TryGetValue(role, out var granted) && (granted.Contains(Permissions.All) || granted.Contains(permission));
+        permission != Permissions.Operator
+        && Grants.TryGetValue(role, out var granted) && (granted.Contains(Permissions.All) || granted.Contains(permission));
 
     /// <summary>The highest role a caller may hand out: the owner any, everyone else one rank below their own.</summary>
     public static Role? HighestGrantable(Role caller) => caller switch

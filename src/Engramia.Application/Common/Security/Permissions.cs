@@ -36,6 +36,12 @@ public static class Permissions
     public const string BillingManage = "billing:manage";
     public const string MaintenanceWrite = "maintenance:write";
 
+    /// <summary>
+    /// Held only by the operator principal (the CLI), never by a key, not even through the owner's
+    /// wildcard: acts across tenants (billing overrides, key administration by id).
+    /// </summary>
+    public const string Operator = "operator";
+
     /// <summary>Owner's wildcard: every permission, present and future.</summary>
     public const string All = "*";
 }

@@ -22,7 +22,13 @@ public sealed class CreateKeyHandler(IApplicationDbContext db, IRequestContext c
 
         DateTimeOffset? expiry = CreateKeyValidator.TryParseExpiry(command.ExpiresAt, out var parsed) ? parsed : null;
         var secret = ApiKeySecret.Generate();
-        var key = KeyManagement.NewKey(secret, context.Scope.TenantId, context.Scope.ProjectId, command.Name, requested, command.MaxPatterns, expiry, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        if (context.Operator is not null)
+        {
+            await KeyManagement.AddMissingScopeAsync(db, context.Scope, now, cancellationToken);
+        }
+
+        var key = KeyManagement.NewKey(secret, context.Scope.TenantId, context.Scope.ProjectId, command.Name, requested, command.MaxPatterns, expiry, now);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
 

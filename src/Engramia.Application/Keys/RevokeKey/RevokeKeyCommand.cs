@@ -1,8 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
-using Engramia.Domain.Common;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Keys.RevokeKey;
 
@@ -18,16 +16,7 @@ public sealed class RevokeKeyHandler(IApplicationDbContext db, IRequestContext c
     public async ValueTask<RevokedKey> Handle(RevokeKeyCommand command, CancellationToken cancellationToken)
     {
         var caller = KeyManagement.RequireCaller(settings, context);
-        var scope = context.Scope;
-        var key = await db.ApiKeys.FirstOrDefaultAsync(
-                      k => k.Id == command.KeyId && k.TenantId == scope.TenantId && k.ProjectId == scope.ProjectId, cancellationToken)
-                  ?? throw new NotFoundException(KeyManagement.NotFound);
-        KeyManagement.RequireNotOutranked(caller, key, "revoke");
-        if (key.RevokedAt is not null)
-        {
-            throw new ConflictException("Key is already revoked.", "ERROR");
-        }
-
+        var key = await KeyManagement.FindActionableAsync(db, context, caller, command.KeyId, "revoke", "Key is already revoked.", cancellationToken);
         key.Revoke(clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         cache.Evict(key.KeyHash);

@@ -1,9 +1,7 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
-using Engramia.Domain.Common;
 using Engramia.Domain.Tenancy;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Keys.RotateKey;
 
@@ -19,16 +17,7 @@ public sealed class RotateKeyHandler(IApplicationDbContext db, IRequestContext c
     public async ValueTask<RotatedKey> Handle(RotateKeyCommand command, CancellationToken cancellationToken)
     {
         var caller = KeyManagement.RequireCaller(settings, context);
-        var scope = context.Scope;
-        var key = await db.ApiKeys.FirstOrDefaultAsync(
-                      k => k.Id == command.KeyId && k.TenantId == scope.TenantId && k.ProjectId == scope.ProjectId, cancellationToken)
-                  ?? throw new NotFoundException(KeyManagement.NotFound);
-        KeyManagement.RequireNotOutranked(caller, key, "rotate");
-        if (key.RevokedAt is not null)
-        {
-            throw new ConflictException("Cannot rotate a revoked key.", "ERROR");
-        }
-
+        var key = await KeyManagement.FindActionableAsync(db, context, caller, command.KeyId, "rotate", "Cannot rotate a revoked key.", cancellationToken);
         var oldHash = key.KeyHash;
         var secret = ApiKeySecret.Generate();
         key.KeyHash = ApiKeySecret.Hash(secret);
