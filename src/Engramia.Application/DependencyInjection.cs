@@ -33,6 +33,8 @@ public static class DependencyInjection
         services.AddScoped<IPlanLimits>(sp => sp.GetRequiredService<SubscriptionPlanLimits>());
         services.AddScoped<BillingQuota>();
         services.AddScoped<CustomerLink>();
+        services.AddScoped<CheckoutReference>();
+        services.AddScoped<RedirectTargets>();
         services.AddScoped<WebhookEventProcessor>();
         services.AddJobs();
         return services;

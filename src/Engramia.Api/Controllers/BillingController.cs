@@ -8,7 +8,9 @@ using Engramia.Application.Billing.UpdateOverage;
 using Engramia.Domain.Common;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Engramia.Api.Controllers;
 
@@ -18,7 +20,7 @@ namespace Engramia.Api.Controllers;
 /// </summary>
 [ApiController]
 [Route("v1/billing")]
-public sealed class BillingController(ISender sender) : ControllerBase
+public sealed class BillingController(ISender sender, IOptions<HostFilteringOptions> hostFiltering) : ControllerBase
 {
     [HttpGet("status")]
     public async Task<BillingStatus> Status(CancellationToken cancellationToken) =>
@@ -30,15 +32,12 @@ public sealed class BillingController(ISender sender) : ControllerBase
         var body = await ReadObjectAsync(cancellationToken);
         return await sender.Send(new CreateCheckoutCommand(
             StringOf(body, "plan"), StringOf(body, "interval"), StringOf(body, "success_url"),
-            StringOf(body, "cancel_url"), StringOf(body, "customer_email")), cancellationToken);
+            StringOf(body, "cancel_url"), StringOf(body, "customer_email"), VouchedRequestBase()), cancellationToken);
     }
 
     [HttpGet("portal")]
-    public async Task<PortalSession> Portal([FromQuery(Name = "return_url")] string? returnUrl, CancellationToken cancellationToken)
-    {
-        var apiBase = $"{Request.Scheme}://{Request.Host}/";
-        return await sender.Send(new CreatePortalSessionCommand(returnUrl, apiBase), cancellationToken);
-    }
+    public async Task<PortalSession> Portal([FromQuery(Name = "return_url")] string? returnUrl, CancellationToken cancellationToken) =>
+        await sender.Send(new CreatePortalSessionCommand(returnUrl, VouchedRequestBase()), cancellationToken);
 
     [HttpPatch("overage")]
     public async Task<OverageState> Overage(CancellationToken cancellationToken)
@@ -70,6 +69,16 @@ public sealed class BillingController(ISender sender) : ControllerBase
         var payload = await reader.ReadToEndAsync(cancellationToken);
         var signature = Request.Headers["Stripe-Signature"].ToString();
         return await sender.Send(new HandleWebhookCommand(payload, signature), cancellationToken);
+    }
+
+    /// <summary>
+    /// The request's base URL only when <c>AllowedHosts</c> names hosts (host filtering has then
+    /// refused every other <c>Host</c>); with the default <c>*</c> the header is the caller's word.
+    /// </summary>
+    private string? VouchedRequestBase()
+    {
+        var allowed = hostFiltering.Value.AllowedHosts;
+        return allowed.Count > 0 && !allowed.Contains("*") ? $"{Request.Scheme}://{Request.Host}/" : null;
     }
 
     private async Task<JsonElement> ReadObjectAsync(CancellationToken cancellationToken)

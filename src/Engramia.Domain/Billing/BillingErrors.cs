@@ -8,3 +8,6 @@ public sealed class BillingGatewayException(string message, Exception? inner = n
 
 /// <summary>Webhook signature missing, wrong, malformed or outside the 300 s window.</summary>
 public sealed class WebhookSignatureException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A correctly signed event without a string <c>id</c>/<c>type</c> or an object <c>data.object</c>.</summary>
+public sealed class MalformedWebhookException(string message) : Exception(message);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Engramia.Infrastructure.Billing;
 
-/// <summary><c>STRIPE_PRICE_*</c> and <c>ENGRAMIA_DASHBOARD_URL</c>, read on every call.</summary>
+/// <summary><c>STRIPE_PRICE_*</c>, <c>ENGRAMIA_DASHBOARD_URL</c>, <c>ENGRAMIA_PUBLIC_URL</c> and the signing key, read on every call.</summary>
 internal sealed class EnvBillingConfiguration(IConfiguration configuration) : IBillingConfiguration
 {
     /// <summary>Row order matters for the reverse lookup (spec billing §1.3).</summary>
@@ -19,6 +19,10 @@ internal sealed class EnvBillingConfiguration(IConfiguration configuration) : IB
     ];
 
     public string? DashboardUrl => configuration.Text("ENGRAMIA_DASHBOARD_URL");
+
+    public string? PublicUrl => configuration.Text("ENGRAMIA_PUBLIC_URL");
+
+    public string? ReferenceSigningKey => configuration.Text("STRIPE_SECRET_KEY");
 
     public string? PriceIdFor(string plan, string interval)
     {

@@ -145,11 +145,14 @@ internal sealed class StripeBillingGateway : IBillingGateway, IDisposable
             throw new WebhookSignatureException("event body is not JSON", ex);
         }
 
-        var id = (root["id"] as JsonValue)?.GetValue<string>() ?? throw new InvalidOperationException("event has no id");
-        var type = (root["type"] as JsonValue)?.GetValue<string>() ?? throw new InvalidOperationException("event has no type");
-        var dataObject = root["data"]?["object"] as JsonObject ?? throw new InvalidOperationException("event has no data.object");
+        var id = StringField(root, "id") ?? throw new MalformedWebhookException("event id must be a non-empty string");
+        var type = StringField(root, "type") ?? throw new MalformedWebhookException("event type must be a non-empty string");
+        var dataObject = (root["data"] as JsonObject)?["object"] as JsonObject ?? throw new MalformedWebhookException("event data.object must be an object");
         return new BillingWebhookEvent(id, type, dataObject);
     }
+
+    private static string? StringField(JsonObject root, string name) =>
+        root[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } text ? text : null;
 
     public void Dispose() => _http?.Dispose();
 

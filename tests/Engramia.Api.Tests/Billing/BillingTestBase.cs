@@ -1,3 +1,4 @@
+using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
 using Microsoft.AspNetCore.Http;
 using System.Globalization;
@@ -135,6 +136,25 @@ public abstract class BillingTestBase
         Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
         return response;
     }
+
+    /// <summary>The signed tenant reference the service puts in the metadata of the checkout sessions it creates.</summary>
+    protected string Ref(string tenantId)
+    {
+        using var scope = Scope();
+        return scope.ServiceProvider.GetRequiredService<CheckoutReference>().Sign(tenantId)!;
+    }
+
+    /// <summary>A completed subscription checkout session as created by this service (signed reference in its metadata).</summary>
+    protected object Checkout(string tenantId, string customer, string? subscription = null) => new
+    {
+        id = "cs_" + tenantId,
+        @object = "checkout.session",
+        mode = "subscription",
+        client_reference_id = tenantId,
+        customer,
+        subscription,
+        metadata = new Dictionary<string, string> { ["tenant_id"] = tenantId, ["plan_tier"] = "pro", [CheckoutReference.MetadataKey] = Ref(tenantId) },
+    };
 
     /// <summary>A subscription object as Stripe sends it (basil: period end on the item).</summary>
     protected object Subscription(string id = "sub_test_1", string customer = "cus_test_1", string status = "active",

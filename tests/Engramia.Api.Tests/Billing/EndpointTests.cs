@@ -13,6 +13,7 @@ public sealed class EndpointTests : BillingTestBase
         ["STRIPE_PRICE_PRO_YEARLY"] = "price_x",
         ["STRIPE_PRICE_PRO_MONTHLY"] = "  ",
         ["ENGRAMIA_DASHBOARD_URL"] = "https://app.engramia.dev",
+        ["ENGRAMIA_PUBLIC_URL"] = "https://api.engramia.test/",
     };
 
     private Task TenantAsync(string planTier) =>
@@ -24,7 +25,7 @@ public sealed class EndpointTests : BillingTestBase
     private Task<HttpResponseMessage> PatchJsonAsync(string path, string body) =>
         Http.PatchAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
-    private const string ProYearly = """{"plan":"pro","interval":"yearly","success_url":"https://app.example/ok","cancel_url":"https://app.example/cancel","customer_email":"a@example.com"}""";
+    private const string ProYearly = """{"plan":"pro","interval":"yearly","success_url":"https://app.engramia.dev/ok","cancel_url":"https://api.engramia.test/cancel","customer_email":"a@example.com"}""";
 
     [Test]
     public async Task Case25_default_status_for_a_free_tenant()
@@ -227,7 +228,7 @@ public sealed class EndpointTests : BillingTestBase
         var response = await Http.GetAsync("/v1/billing/portal");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(Stripe.CallsTo("POST", "/v1/billing_portal/sessions").Single().Form["return_url"], Is.EqualTo("http://localhost/"));
+        Assert.That(Stripe.CallsTo("POST", "/v1/billing_portal/sessions").Single().Form["return_url"], Is.EqualTo("https://api.engramia.test/"));
     }
 
     [Test]

@@ -341,7 +341,7 @@ public sealed class EnforcementTests : BillingTestBase
     public async Task Case13_cancel_at_period_end_keeps_working_until_deleted()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         await SendEventAsync("evt_1", "customer.subscription.created", Subscription());
         await SendEventAsync("evt_2", "customer.subscription.updated", Subscription(cancelAtPeriodEnd: true));
 
@@ -367,7 +367,7 @@ public sealed class EnforcementTests : BillingTestBase
     public async Task Lifecycle_drives_enforcement_from_active_through_grace_expiry_to_free_tier()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         await SendEventAsync("evt_sub", "customer.subscription.created", Subscription());
         await SendEventAsync("evt_paid", "invoice.paid", new { id = "in_1", customer = "cus_test_1" });
         await CounterAsync(10_000);

@@ -1,3 +1,4 @@
+using Engramia.Application.Billing.Common;
 using System.Net;
 using Engramia.Domain.Billing;
 
@@ -28,7 +29,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case02_wrong_v1_is_400_without_the_verifier_message()
     {
         var payload = Event("evt_1", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         var forged = Sign(payload, secret: "whsec_other");
 
         var response = await DeliverAsync(payload, forged);
@@ -80,7 +81,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case05_handler_failure_is_500_not_recorded_and_the_retry_is_applied()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         await SendEventAsync("evt_sub", "customer.subscription.created", Subscription());
         var broken = Event("evt_del", "customer.subscription.deleted", new { id = "sub_test_1", status = "canceled" });
 
@@ -107,7 +108,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case05b_a_failing_database_write_is_not_marked_processed()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         // Another tenant already owns sub_dup: the upsert violates the unique subscription id.
         await ExecSqlAsync("INSERT INTO billing_subscriptions (id, tenant_id, stripe_subscription_id, created_at, updated_at) VALUES ('x', 'tenant-2', 'sub_dup', now(), now())");
 
@@ -127,7 +128,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case06_full_lifecycle_from_checkout_to_cancellation()
     {
         await SendEventAsync("evt_1", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         var stub = await RowAsync();
         Assert.Multiple(() =>
         {
@@ -172,7 +173,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case07_subscription_event_before_checkout_keeps_plan_and_status()
     {
         await SendEventAsync("evt_1", "customer.subscription.created",
-            Subscription(customer: "cus_new", metadata: new { tenant_id = "tenant-1", plan_tier = "pro" }));
+            Subscription(customer: "cus_new", metadata: new Dictionary<string, string> { ["tenant_id"] = "tenant-1", ["plan_tier"] = "pro", [CheckoutReference.MetadataKey] = Ref("tenant-1") }));
         var row = await RowAsync();
         Assert.Multiple(() =>
         {
@@ -182,7 +183,7 @@ public sealed class WebhookTests : BillingTestBase
         });
 
         await SendEventAsync("evt_2", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_new" });
+            Checkout("tenant-1", "cus_new"));
 
         var after = await RowAsync();
         Assert.Multiple(() =>
@@ -196,7 +197,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case08_duplicate_delivery_is_applied_once_with_identical_bodies()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         var payload = Event("evt_fail", "invoice.payment_failed", new { id = "in_1", customer = "cus_test_1" });
 
         var first = await DeliverAsync(payload);
@@ -220,7 +221,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Same_event_delivered_five_times_concurrently_is_applied_once()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         await SendEventAsync("evt_sub", "customer.subscription.created", Subscription());
         await ExecSqlAsync("INSERT INTO usage_counters (id, tenant_id, metric, year, month, count) VALUES ('u', 'tenant-1', 'eval_runs', 2026, 12, 60000)");
         await ExecSqlAsync("INSERT INTO overage_settings (id, tenant_id, metric, enabled, price_per_unit_cents, unit_size) VALUES ('o', 'tenant-1', 'eval_runs', true, 500, 5000)");
@@ -243,9 +244,9 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case09_two_checkouts_for_one_tenant_make_one_row()
     {
         await SendEventAsync("evt_1", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         await SendEventAsync("evt_2", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
 
         Assert.Multiple(async () =>
         {
@@ -275,7 +276,7 @@ public sealed class WebhookTests : BillingTestBase
         Stripe.On("GET /v1/subscriptions/sub_X", _ => (200, fetched));
 
         await SendEventAsync("evt_1", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1", subscription = "sub_X" });
+            Checkout("tenant-1", "cus_test_1", "sub_X"));
 
         var row = await RowAsync();
         Assert.Multiple(() =>
@@ -294,7 +295,7 @@ public sealed class WebhookTests : BillingTestBase
         Stripe.On("GET /v1/subscriptions/sub_X", _ => FakeStripe.InvalidRequest("No such subscription"));
 
         await SendEventAsync("evt_1", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1", subscription = "sub_X" });
+            Checkout("tenant-1", "cus_test_1", "sub_X"));
 
         Assert.That((await RowAsync())!.Status, Is.EqualTo("incomplete"));
     }
@@ -303,11 +304,11 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case12_plan_falls_back_to_pro_or_follows_metadata()
     {
         await SendEventAsync("evt_1", "customer.subscription.created",
-            Subscription(customer: "cus_1", metadata: new { tenant_id = "tenant-1" }, priceId: "price_nobody"));
+            Subscription(customer: "cus_1", metadata: new Dictionary<string, string> { ["tenant_id"] = "tenant-1", [CheckoutReference.MetadataKey] = Ref("tenant-1") }, priceId: "price_nobody"));
         var fallback = await RowAsync();
 
         await SendEventAsync("evt_2", "customer.subscription.created",
-            Subscription(id: "sub_2", customer: "cus_2", metadata: new { tenant_id = "tenant-2", plan_tier = "business" }));
+            Subscription(id: "sub_2", customer: "cus_2", metadata: new Dictionary<string, string> { ["tenant_id"] = "tenant-2", ["plan_tier"] = "business", [CheckoutReference.MetadataKey] = Ref("tenant-2") }));
         var business = await RowAsync("tenant-2");
 
         Assert.Multiple(() =>
@@ -323,7 +324,7 @@ public sealed class WebhookTests : BillingTestBase
     public async Task Case14_dunning_clock_starts_at_the_first_failure_and_clears_on_payment()
     {
         await SendEventAsync("evt_co", "checkout.session.completed",
-            new { mode = "subscription", client_reference_id = "tenant-1", customer = "cus_test_1" });
+            Checkout("tenant-1", "cus_test_1"));
         var t0 = Time.GetUtcNow();
         await SendEventAsync("evt_f1", "invoice.payment_failed", new { id = "in_1", customer = "cus_test_1" });
         Time.Advance(TimeSpan.FromDays(2));

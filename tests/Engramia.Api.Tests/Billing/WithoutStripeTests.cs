@@ -11,6 +11,7 @@ public sealed class WithoutStripeTests : BillingTestBase
         ["STRIPE_SECRET_KEY"] = null,
         ["STRIPE_WEBHOOK_SECRET"] = null,
         ["STRIPE_API_BASE"] = null,
+        ["ENGRAMIA_PUBLIC_URL"] = "http://localhost/",
     };
 
     [Test]

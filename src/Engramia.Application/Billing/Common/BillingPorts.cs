@@ -13,8 +13,14 @@ public interface IBillingConfiguration
     /// <summary>Reverse lookup in the table's row order; null when no variable holds this id.</summary>
     string? PlanForPriceId(string? priceId);
 
-    /// <summary><c>ENGRAMIA_DASHBOARD_URL</c>, whose host is allowed as a portal <c>return_url</c>.</summary>
+    /// <summary><c>ENGRAMIA_DASHBOARD_URL</c>, whose host is allowed as a billing redirect target.</summary>
     string? DashboardUrl { get; }
+
+    /// <summary><c>ENGRAMIA_PUBLIC_URL</c>: the API's public base URL (default portal return, allowed redirect host).</summary>
+    string? PublicUrl { get; }
+
+    /// <summary>The key that signs <see cref="CheckoutReference"/>s (the Stripe secret key); null when unset.</summary>
+    string? ReferenceSigningKey { get; }
 }
 
 /// <summary>

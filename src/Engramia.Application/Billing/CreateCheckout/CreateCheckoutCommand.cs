@@ -11,9 +11,10 @@ namespace Engramia.Application.Billing.CreateCheckout;
 
 /// <summary>
 /// <c>POST /v1/billing/checkout</c>: a Stripe Checkout Session for a self-serve plan. Fields arrive
-/// as sent (the Api parses the body by hand); the handler applies the spec's checks in order.
+/// as sent (the Api parses the body by hand); the handler applies the spec's checks in order, then
+/// (unlike upstream) keeps the redirect URLs on the allowed hosts of <see cref="RedirectTargets"/>.
 /// </summary>
-public sealed record CreateCheckoutCommand(string? Plan, string? Interval, string? SuccessUrl, string? CancelUrl, string? CustomerEmail)
+public sealed record CreateCheckoutCommand(string? Plan, string? Interval, string? SuccessUrl, string? CancelUrl, string? CustomerEmail, string? VouchedRequestBase = null)
     : ICommand<CheckoutSession>, IRequirePermission
 {
     public static string Permission => Permissions.BillingManage;
@@ -26,8 +27,13 @@ public sealed partial class CreateCheckoutHandler(
     SubscriptionResolver subscriptions,
     IBillingConfiguration configuration,
     IBillingGateway gateway,
+    RedirectTargets redirects,
+    CheckoutReference reference,
     ILogger<CreateCheckoutHandler> logger) : ICommandHandler<CreateCheckoutCommand, CheckoutSession>
 {
+    public const string InvalidRedirect =
+        "success_url and cancel_url must be http(s) URLs on the API's public host (ENGRAMIA_PUBLIC_URL) or the dashboard's (ENGRAMIA_DASHBOARD_URL).";
+
     private static readonly string[] SelfServePlans = [Plans.Pro, Plans.Team];
     private static readonly string[] Intervals = ["monthly", "yearly"];
 
@@ -58,8 +64,18 @@ public sealed partial class CreateCheckoutHandler(
             throw new ServiceUnavailableException("Checkout session creation failed.");
         }
 
+        if (!redirects.IsAllowed(command.SuccessUrl, command.VouchedRequestBase) || !redirects.IsAllowed(command.CancelUrl, command.VouchedRequestBase))
+        {
+            throw new BadRequestException(InvalidRedirect);
+        }
+
         var sub = await subscriptions.GetAsync(tenantId, cancellationToken);
-        var metadata = new Dictionary<string, string> { ["tenant_id"] = tenantId, ["plan_tier"] = plan };
+        var metadata = new Dictionary<string, string>
+        {
+            ["tenant_id"] = tenantId,
+            ["plan_tier"] = plan,
+            [CheckoutReference.MetadataKey] = reference.Sign(tenantId) ?? throw new ServiceUnavailableException("Checkout session creation failed."),
+        };
         var email = string.IsNullOrWhiteSpace(command.CustomerEmail) ? null : command.CustomerEmail;
         try
         {

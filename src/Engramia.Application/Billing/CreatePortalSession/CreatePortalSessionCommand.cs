@@ -10,10 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace Engramia.Application.Billing.CreatePortalSession;
 
 /// <summary>
-/// <c>GET /v1/billing/portal</c>. <paramref name="ApiBaseUrl"/> (for example <c>https://api.example.com/</c>)
-/// is the default return URL; its <c>host[:port]</c> and the dashboard's are the only allowed return hosts.
+/// <c>GET /v1/billing/portal</c>. The default return URL is the API's public base URL (see
+/// <see cref="RedirectTargets"/>; <paramref name="VouchedRequestBase"/> is the request's base URL only
+/// when host filtering restricts hosts), else the dashboard's.
 /// </summary>
-public sealed record CreatePortalSessionCommand(string? ReturnUrl, string ApiBaseUrl) : ICommand<PortalSession>, IRequirePermission
+public sealed record CreatePortalSessionCommand(string? ReturnUrl, string? VouchedRequestBase) : ICommand<PortalSession>, IRequirePermission
 {
     public static string Permission => Permissions.BillingManage;
 }
@@ -23,6 +24,7 @@ public sealed record PortalSession(string PortalUrl);
 public sealed partial class CreatePortalSessionHandler(
     IRequestContext context,
     IBillingConfiguration configuration,
+    RedirectTargets redirects,
     CustomerLink customers,
     IBillingGateway gateway,
     ILogger<CreatePortalSessionHandler> logger) : ICommandHandler<CreatePortalSessionCommand, PortalSession>
@@ -30,8 +32,10 @@ public sealed partial class CreatePortalSessionHandler(
     public async ValueTask<PortalSession> Handle(CreatePortalSessionCommand command, CancellationToken cancellationToken)
     {
         var tenantId = BillingAuth.RequireTenant(context);
-        var returnUrl = string.IsNullOrEmpty(command.ReturnUrl) ? command.ApiBaseUrl : command.ReturnUrl;
-        if (!IsAllowed(returnUrl, command.ApiBaseUrl, configuration.DashboardUrl))
+        var returnUrl = string.IsNullOrEmpty(command.ReturnUrl)
+            ? redirects.ApiBase(command.VouchedRequestBase) ?? configuration.DashboardUrl
+            : command.ReturnUrl;
+        if (returnUrl is null || !redirects.IsAllowed(returnUrl, command.VouchedRequestBase))
         {
             throw new BadRequestException("Invalid return_url.");
         }
@@ -52,21 +56,6 @@ public sealed partial class CreatePortalSessionHandler(
             throw new BadGatewayException("Customer portal session creation failed.");
         }
     }
-
-    /// <summary>http(s) only, and an exact <c>host[:port]</c> match with the API or the dashboard (userinfo never matches).</summary>
-    internal static bool IsAllowed(string url, string apiBaseUrl, string? dashboardUrl)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0)
-        {
-            return false;
-        }
-
-        var target = uri.Authority;
-        return HostOf(apiBaseUrl) == target || (dashboardUrl is not null && HostOf(dashboardUrl) == target);
-    }
-
-    private static string? HostOf(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : null;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Customer portal session creation failed for tenant {TenantId}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string tenantId);

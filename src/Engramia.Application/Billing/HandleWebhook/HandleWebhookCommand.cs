@@ -4,6 +4,7 @@ using Engramia.Domain.Billing;
 using Engramia.Domain.Common;
 using Engramia.Domain.Ports;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Engramia.Application.Billing.HandleWebhook;
@@ -30,6 +31,9 @@ public sealed partial class HandleWebhookHandler(
     public const string InvalidSignature = "Invalid webhook signature.";
     public const string InternalError = "Internal error processing webhook.";
 
+    /// <summary>Tries of one event when a unique key races (the last failure answers 500 and Stripe retries).</summary>
+    private const int MaxAttempts = 3;
+
     public async ValueTask<WebhookReceipt> Handle(HandleWebhookCommand command, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(command.Signature))
@@ -52,33 +56,52 @@ public sealed partial class HandleWebhookHandler(
             LogRejected(logger, ex.Message);
             throw new BadRequestException(InvalidSignature);
         }
+        catch (MalformedWebhookException ex)
+        {
+            LogRejected(logger, ex.Message);
+            throw new BadRequestException($"Malformed webhook event: {ex.Message}.");
+        }
         catch (BillingNotConfiguredException ex)
         {
             LogNotConfigured(logger, ex.Message);
             throw new InternalFailureException(InternalError);
         }
 
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (await ledger.TryRecordAsync(webhookEvent.Id, webhookEvent.Type, clock.GetUtcNow(), cancellationToken))
+            try
             {
-                await processor.ApplyAsync(webhookEvent, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await ApplyOnceAsync(webhookEvent, cancellationToken);
+                return new WebhookReceipt("ok", webhookEvent.Type);
             }
-            else
+            catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
-                LogDuplicate(logger, webhookEvent.Id, webhookEvent.Type);
+                // Distinct events of one new tenant race to insert its row; the loser's second try
+                // sees the winner's committed row and updates it.
+                LogRetried(logger, ex, webhookEvent.Id, webhookEvent.Type, attempt);
+                db.ChangeTracker.Clear();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogHandlerFailed(logger, ex, webhookEvent.Id, webhookEvent.Type);
+                throw new InternalFailureException(InternalError);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogHandlerFailed(logger, ex, webhookEvent.Id, webhookEvent.Type);
-            throw new InternalFailureException(InternalError);
-        }
+    }
 
-        return new WebhookReceipt("ok", webhookEvent.Type);
+    private async Task ApplyOnceAsync(BillingWebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await ledger.TryRecordAsync(webhookEvent.Id, webhookEvent.Type, clock.GetUtcNow(), cancellationToken))
+        {
+            await processor.ApplyAsync(webhookEvent, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            LogDuplicate(logger, webhookEvent.Id, webhookEvent.Type);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe webhook rejected: {Reason}")]
@@ -89,6 +112,9 @@ public sealed partial class HandleWebhookHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({EventType}) already processed")]
     private static partial void LogDuplicate(ILogger logger, string eventId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({EventType}) hit a concurrent write on try {Attempt}; trying again")]
+    private static partial void LogRetried(ILogger logger, Exception exception, string eventId, string eventType, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} ({EventType}) failed; not recorded, Stripe will retry")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string eventType);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Audit;
 using Engramia.Domain.Billing;
 using Engramia.Domain.Ports;
 using Microsoft.EntityFrameworkCore;
@@ -19,10 +20,14 @@ public sealed partial class WebhookEventProcessor(
     IBillingGateway gateway,
     IBillingConfiguration configuration,
     SubscriptionResolver subscriptions,
+    CheckoutReference reference,
+    IAuditLog audit,
     IUsageMeter meter,
     TimeProvider clock,
     ILogger<WebhookEventProcessor> logger)
 {
+    public const string LinkRefusedAction = "billing_link_refused";
+
     public async Task ApplyAsync(BillingWebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var obj = webhookEvent.DataObject;
@@ -68,15 +73,27 @@ public sealed partial class WebhookEventProcessor(
             return;
         }
 
+        if (!reference.IsValid(tenantId, Text((session["metadata"] as JsonObject)?[CheckoutReference.MetadataKey])))
+        {
+            RefuseLink(tenantId, customerId, "checkout_session_not_created_by_this_service", Text(session["id"]));
+            return;
+        }
+
         var owner = await db.BillingSubscriptions.FirstOrDefaultAsync(s => s.StripeCustomerId == customerId, cancellationToken);
         if (owner is not null && owner.TenantId != tenantId)
         {
-            LogCustomerTaken(logger, customerId, owner.TenantId, tenantId);
+            RefuseLink(tenantId, customerId, "customer_belongs_to_another_tenant", Text(session["id"]));
             return;
         }
 
         var now = clock.GetUtcNow();
         var row = owner ?? await db.BillingSubscriptions.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
+        if (row?.StripeCustomerId is { } linked && linked != customerId)
+        {
+            RefuseLink(tenantId, customerId, "tenant_has_another_customer", Text(session["id"]));
+            return;
+        }
+
         if (row is null)
         {
             var free = Plans.DeveloperLimits;
@@ -145,7 +162,23 @@ public sealed partial class WebhookEventProcessor(
             return;
         }
 
-        row ??= await db.BillingSubscriptions.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
+        if (row is null)
+        {
+            // An unknown customer names its tenant only through metadata: trusted when this service signed it.
+            if (!reference.IsValid(tenantId, Text(metadata?[CheckoutReference.MetadataKey])))
+            {
+                RefuseLink(tenantId, customerId, "subscription_not_created_by_this_service", subscriptionId);
+                return;
+            }
+
+            row = await db.BillingSubscriptions.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
+            if (row?.StripeCustomerId is { } linked && linked != customerId)
+            {
+                RefuseLink(tenantId, customerId, "tenant_has_another_customer", subscriptionId);
+                return;
+            }
+        }
+
         var now = clock.GetUtcNow();
         if (row is null)
         {
@@ -262,6 +295,26 @@ public sealed partial class WebhookEventProcessor(
         }
     }
 
+    /// <summary>
+    /// A webhook tried to attach <paramref name="customerId"/> to <paramref name="tenantId"/> and was
+    /// refused: nothing changes, the event is acknowledged, and the operator finds a warning log, an
+    /// <c>AUDIT billing_link_refused</c> line and an audit row in the tenant named by the event.
+    /// </summary>
+    private void RefuseLink(string tenantId, string customerId, string reason, string? objectId)
+    {
+        LogLinkRefused(logger, customerId, tenantId, reason);
+        audit.Emit(LinkRefusedAction, ("tenant_id", tenantId), ("customer_id", customerId), ("reason", reason), ("object_id", objectId));
+        db.AuditLog.Add(new AuditEntry
+        {
+            TenantId = tenantId,
+            Action = LinkRefusedAction,
+            ResourceType = "billing_subscription",
+            ResourceId = customerId,
+            CreatedAt = clock.GetUtcNow(),
+            Detail = JsonSerializer.Serialize(new Dictionary<string, string?> { ["reason"] = reason, ["object_id"] = objectId }),
+        });
+    }
+
     private async Task<List<BillingSubscription>> RowsOfCustomerAsync(string customerId, CancellationToken cancellationToken) =>
         await db.BillingSubscriptions.Where(s => s.StripeCustomerId == customerId).ToListAsync(cancellationToken);
 
@@ -287,8 +340,8 @@ public sealed partial class WebhookEventProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "checkout.session.completed without client_reference_id or customer; nothing linked")]
     private static partial void LogCheckoutUnlinked(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe customer {CustomerId} already belongs to tenant {OwnerTenantId}; not linked to {TenantId}")]
-    private static partial void LogCustomerTaken(ILogger logger, string customerId, string ownerTenantId, string tenantId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe customer {CustomerId} NOT linked to tenant {TenantId}: {Reason}; check the event in Stripe and link by hand if it is genuine")]
+    private static partial void LogLinkRefused(ILogger logger, string customerId, string tenantId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch subscription {SubscriptionId} after checkout; waiting for its subscription event")]
     private static partial void LogBackFetchFailed(ILogger logger, Exception exception, string subscriptionId);
