@@ -331,13 +331,13 @@ public sealed class LearnRecallConformanceTests(string storage) : MemoryTestBase
     }
 
     [Test]
-    public async Task Case48_redaction_cleans_the_design_but_not_the_task()
+    public async Task Case48_redaction_cleans_the_design_and_the_task()
     {
         var client = Client();
         await PostAsync(client, "/v1/learn", new { task = "mail bob@example.com", code = "send('bob@example.com')", eval_score = 7 });
         var p = (await RecallAsync(client, new { task = "mail bob@example.com" })).Body!["matches"]![0]!["pattern"]!;
         Assert.That(S(p["code"]), Is.EqualTo("send('[REDACTED_EMAIL]')"));
-        Assert.That(S(p["task"]), Is.EqualTo("mail bob@example.com"));
+        Assert.That(S(p["task"]), Is.EqualTo("mail [REDACTED_EMAIL]"), "security issue 13 M8: unlike upstream the task is cleaned too");
     }
 
     [Test]

@@ -127,6 +127,13 @@ public abstract class MemoryTestBase(string storage)
         return await db.AuditLog.Select(a => a.Action).ToListAsync();
     }
 
+    /// <summary>Runs <paramref name="work"/> on the store of this fixture (any host; they share the database).</summary>
+    protected async Task<T> WithDbAsync<T>(Func<EngramiaDbContext, Task<T>> work)
+    {
+        using var scope = _factories.Values.First().Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<EngramiaDbContext>());
+    }
+
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }

@@ -298,6 +298,11 @@ public sealed class KeyAndRedactionTests
     [TestCase("password = \"hunter22\"", "password = \"[REDACTED]\"")]
     [TestCase("api_key: abcdef123", "api_key: [REDACTED]")]
     [TestCase("d41d8cd98f00b204e9800998ecf8427e", "[REDACTED_SECRET]")]
+    [TestCase("use engramia_sk_AbCdEfGh_ijkl-MNOP now", "use [REDACTED_ENGRAMIA_KEY] now")]
+    [TestCase("Authorization: Bearer abc.def-123", "Authorization: Bearer [REDACTED]")]
+    [TestCase("stripe sk_live_51Habc whsec_9xYz", "stripe [REDACTED_STRIPE_KEY] [REDACTED_WEBHOOK_SECRET]")]
+    [TestCase("t eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig", "t [REDACTED_JWT]")]
+    [TestCase("api_key=engramia_sk_abc", "api_key=[REDACTED_ENGRAMIA_KEY]")]
     public void Redaction_rules(string input, string expected)
     {
         var (text, found) = Redactor.Redact(input);

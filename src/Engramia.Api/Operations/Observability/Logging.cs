@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Domain.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -56,40 +56,13 @@ public sealed class RequestLogScope(HttpContext context, string requestId) : IRe
     public override string ToString() => $"request_id={requestId}";
 }
 
-/// <summary>Masks credentials in log text: bearer tokens, Engramia/OpenAI/Stripe keys, passwords in URLs, JWTs.</summary>
-public static partial class LogRedactor
+/// <summary>Masks credentials in log text: every shape of the shared <see cref="SecretPatterns"/> list.</summary>
+public static class LogRedactor
 {
     public const string Mask = "[REDACTED]";
 
-    public static string Redact(string text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return text;
-        }
-
-        text = Bearer().Replace(text, "Bearer " + Mask);
-        text = Keys().Replace(text, Mask);
-        text = Jwt().Replace(text, Mask);
-        text = UrlPassword().Replace(text, "$1" + Mask + "@");
-        text = Secrets().Replace(text, "$1" + Mask);
-        return text;
-    }
-
-    [GeneratedRegex(@"Bearer\s+[^\s,;""']+", RegexOptions.IgnoreCase)]
-    private static partial Regex Bearer();
-
-    [GeneratedRegex(@"\b(?:engramia_sk_[A-Za-z0-9_\-]+|sk-[A-Za-z0-9_\-]{16,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+)")]
-    private static partial Regex Keys();
-
-    [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]+")]
-    private static partial Regex Jwt();
-
-    [GeneratedRegex(@"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@/\s]+@", RegexOptions.IgnoreCase)]
-    private static partial Regex UrlPassword();
-
-    [GeneratedRegex(@"(\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[=:]\s*)[^\s;,&""']+", RegexOptions.IgnoreCase)]
-    private static partial Regex Secrets();
+    public static string Redact(string text) =>
+        string.IsNullOrEmpty(text) ? text : SecretPatterns.Redact(text, static _ => Mask).Text;
 }
 
 public sealed class EngramiaJsonFormatterOptions : ConsoleFormatterOptions

@@ -30,9 +30,9 @@ public sealed class LearnHandler(
         MemoryGuards.RequireText(request.Code, MemoryConstants.CodeMaxChars);
 
         var scope = context.Scope;
+        var (task, design, redacted) = Clean(request);
         var embeddings = providers.Embeddings;
-        var vector = embeddings is null ? null : await embeddings.EmbedAsync(request.Task, cancellationToken);
-        var (design, redacted) = BuildDesign(request);
+        var vector = embeddings is null ? null : await embeddings.EmbedAsync(task, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await scopeLock.AcquireAsync(scope, cancellationToken);
@@ -47,7 +47,7 @@ public sealed class LearnHandler(
             throw new Domain.Common.DomainValidationException(MemoryGuards.DomainDetail);
         }
 
-        var nearDuplicate = new NearDuplicate(request.Task, MemoryConstants.LearnDuplicateJaccard);
+        var nearDuplicate = new NearDuplicate(task, MemoryConstants.LearnDuplicateJaccard);
         var duplicate = existing.FirstOrDefault(p => nearDuplicate.Matches(p.Task));
         if (duplicate is not null && request.EvalScore <= duplicate.SuccessScore)
         {
@@ -57,18 +57,18 @@ public sealed class LearnHandler(
 
         var now = clock.GetUtcNow();
         var timestamp = now.ToUnixTimeMilliseconds() / 1000.0;
-        var key = duplicate?.Key ?? PatternKey.New(request.Task, now.ToUnixTimeMilliseconds());
+        var key = duplicate?.Key ?? PatternKey.New(task, now.ToUnixTimeMilliseconds());
         var pattern = duplicate is null
             ? null
             : await db.Patterns.FirstAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == key, cancellationToken);
         if (pattern is null)
         {
-            pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = request.Task, Design = design };
+            pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = task, Design = design };
             db.Patterns.Add(pattern);
         }
 
         // A replacement overwrites the whole record: reuse count, timestamp and author start again.
-        pattern.Task = request.Task;
+        pattern.Task = task;
         pattern.Design = design;
         pattern.SuccessScore = request.EvalScore;
         pattern.ReuseCount = 0;
@@ -86,7 +86,7 @@ public sealed class LearnHandler(
             TenantId = scope.TenantId,
             ProjectId = scope.ProjectId,
             AgentName = key,
-            Task = request.Task,
+            Task = task,
             Scores = new JsonObject { ["overall"] = request.EvalScore, ["feedback"] = "" }.ToJsonString(),
             Overall = request.EvalScore,
             Feedback = "",
@@ -115,7 +115,8 @@ public sealed class LearnHandler(
         return new LearnResult(true, existing.Count + (duplicate is null ? 1 : 0));
     }
 
-    private (string Design, bool Redacted) BuildDesign(LearnCommand request)
+    /// <summary>The task and design as stored: with redaction on, secrets and personal data are masked in both.</summary>
+    private (string Task, string Design, bool Redacted) Clean(LearnCommand request)
     {
         var fields = new List<(string Name, string Value)>
         {
@@ -128,11 +129,12 @@ public sealed class LearnHandler(
             fields.Add(("output", request.Output));
         }
 
+        var task = request.Task;
         var redacted = false;
         if (settings.Redaction)
         {
-            // The task is scanned too, but (as upstream) only the design is rewritten.
-            redacted = Redactor.Redact(request.Task).Found;
+            // Unlike upstream the task is rewritten too: it is stored, recalled, exported and sent for embedding.
+            (task, redacted) = Redactor.Redact(request.Task);
             for (var i = 0; i < fields.Count; i++)
             {
                 if (fields[i].Value.Length == 0)
@@ -152,6 +154,6 @@ public sealed class LearnHandler(
             design[name] = value;
         }
 
-        return (design.ToJsonString(), redacted);
+        return (task, design.ToJsonString(), redacted);
     }
 }

@@ -1,18 +1,16 @@
 using System.Text.RegularExpressions;
+using Engramia.Domain.Common;
 
 namespace Engramia.Domain.Memory.Algorithms;
 
-/// <summary>Removes secrets and personal data from text stored by learn (§3.3).</summary>
+/// <summary>Removes secrets (the shared <see cref="SecretPatterns"/>) and personal data from text stored by learn (§3.3).</summary>
 public static partial class Redactor
 {
-    private static readonly (Regex Pattern, string Replacement)[] Structural =
+    /// <summary>Personal data (learn only; logs keep addresses and numbers they need).</summary>
+    private static readonly (Regex Pattern, string Replacement)[] Personal =
     [
         (Email(), "[REDACTED_EMAIL]"),
         (Ipv4(), "[REDACTED_IP]"),
-        (Jwt(), "[REDACTED_JWT]"),
-        (OpenAiKey(), "[REDACTED_OPENAI_KEY]"),
-        (AwsKey(), "[REDACTED_AWS_KEY]"),
-        (GithubToken(), "[REDACTED_GITHUB_TOKEN]"),
         (Phone(), "[REDACTED_PHONE]"),
         (CreditCard(), "[REDACTED_CARD]"),
         (HexSecret(), "[REDACTED_SECRET]"),
@@ -24,18 +22,6 @@ public static partial class Redactor
     [GeneratedRegex(@"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")]
     private static partial Regex Ipv4();
 
-    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")]
-    private static partial Regex Jwt();
-
-    [GeneratedRegex(@"\bsk-[A-Za-z0-9]{20,}\b")]
-    private static partial Regex OpenAiKey();
-
-    [GeneratedRegex(@"\bAKIA[A-Z0-9]{16}\b")]
-    private static partial Regex AwsKey();
-
-    [GeneratedRegex(@"\bghp_[A-Za-z0-9]{36}\b")]
-    private static partial Regex GithubToken();
-
     [GeneratedRegex(@"(?<!\d)(?:(?:\+|00)[1-9]\d{0,3}(?:[ .-]?\d{2,}){2,5}|\(\d{2,4}\)[ .-]?\d{3,4}[ .-]?\d{3,6})(?!\d)")]
     private static partial Regex Phone();
 
@@ -45,29 +31,23 @@ public static partial class Redactor
     [GeneratedRegex(@"(?<![A-Za-z0-9])[0-9a-fA-F]{32,64}(?![A-Za-z0-9])")]
     private static partial Regex HexSecret();
 
-    [GeneratedRegex("""(?:password|passwd|secret|token|api_key|apikey|auth_key|access_key|private_key|client_secret|bearer)\s*[=:]\s*["']?([^"'\s,;>]{6,})["']?""", RegexOptions.IgnoreCase)]
-    private static partial Regex CredentialAssignment();
-
-    /// <summary>The cleaned text and whether anything was found.</summary>
+    /// <summary>The cleaned text and whether anything was found: credentials (<see cref="SecretPatterns"/>) first, then personal data.</summary>
     public static (string Text, bool Found) Redact(string text)
     {
-        var found = false;
-        foreach (var (pattern, replacement) in Structural)
+        var (cleaned, found) = SecretPatterns.Redact(text, Mask);
+        foreach (var (pattern, replacement) in Personal)
         {
-            if (pattern.IsMatch(text))
+            if (pattern.IsMatch(cleaned))
             {
-                text = pattern.Replace(text, replacement);
+                cleaned = pattern.Replace(cleaned, replacement);
                 found = true;
             }
         }
 
-        if (CredentialAssignment().IsMatch(text))
-        {
-            text = CredentialAssignment().Replace(text, m =>
-                m.Value.Replace(m.Groups[1].Value, "[REDACTED]", StringComparison.Ordinal));
-            found = true;
-        }
-
-        return (text, found);
+        return (cleaned, found);
     }
+
+    /// <summary>Assignments keep the historical bare <c>[REDACTED]</c>; recognised kinds are named.</summary>
+    private static string Mask(SecretPatterns.Secret secret) =>
+        secret.Label is "SECRET" or "PASSWORD" or "TOKEN" ? "[REDACTED]" : $"[REDACTED_{secret.Label}]";
 }
