@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Engramia.Api.Errors;
+using Engramia.Api.Governance;
 using Engramia.Api.Hosting;
 using Engramia.Api.Jobs;
 using Engramia.Application.Billing.Enforcement;
@@ -30,6 +31,8 @@ public static class DependencyInjection
         services.AddExceptionHandler<EngramiaExceptionHandler>();
         services.AddOpenApi();
         services.AddJobsApi();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         return services;
     }
 

@@ -3,6 +3,8 @@ using Engramia.Application.Billing.Enforcement;
 using Engramia.Application.Billing.HandleWebhook;
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Governance.Erasure;
+using Engramia.Application.Governance.Retention;
 using Engramia.Application.Jobs;
 using Engramia.Application.Keys;
 using Engramia.Application.Memory.Common;
@@ -36,6 +38,8 @@ public static class DependencyInjection
         services.AddScoped<CheckoutReference>();
         services.AddScoped<RedirectTargets>();
         services.AddScoped<WebhookEventProcessor>();
+        services.AddScoped<RetentionPurger>();
+        services.AddScoped<ScopeErasure>();
         services.AddJobs();
         return services;
     }

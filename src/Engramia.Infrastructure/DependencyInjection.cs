@@ -9,6 +9,7 @@ using Engramia.Infrastructure.Billing;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
+using Engramia.Infrastructure.Persistence.Governance;
 using Engramia.Infrastructure.Persistence.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
         services.AddScoped<DatabaseMigrations>();
+        services.AddScoped<IScopeEraser, ScopeEraser>();
 
         services.AddSingleton<AuthSettings>();
         services.AddSingleton<IAuthSettings>(sp => sp.GetRequiredService<AuthSettings>());

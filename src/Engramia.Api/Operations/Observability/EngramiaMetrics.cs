@@ -30,6 +30,7 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
     private readonly Counter<long> _jobsSubmitted;
     private readonly Counter<long> _jobsCompleted;
     private readonly Histogram<double> _jobDuration;
+    private readonly Counter<long> _governanceRows;
 
     public EngramiaMetrics(IMeterFactory meters, IMaintenanceState maintenance, IBuildInfo build, ScopeStatsSnapshot scopes)
     {
@@ -46,6 +47,7 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
         _jobsSubmitted = _meter.CreateCounter<long>("engramia.jobs.submitted", description: "Async jobs submitted by operation.");
         _jobsCompleted = _meter.CreateCounter<long>("engramia.jobs.completed", description: "Async jobs finished by operation and status.");
         _jobDuration = _meter.CreateHistogram<double>("engramia.job.duration", "s", "Async job run time by operation.", tags: null, advice: Seconds);
+        _governanceRows = _meter.CreateCounter<long>("engramia.governance.rows", description: "Rows removed by retention and erasure, by action.");
 
         _meter.CreateObservableGauge("engramia.maintenance", () => new[]
         {
@@ -112,6 +114,8 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
         _jobsCompleted.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("status", status));
         _jobDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
     }
+
+    public void RecordGovernanceRows(string action, int rows) => _governanceRows.Add(rows, new KeyValuePair<string, object?>("action", action));
 
     public void Dispose() => _meter.Dispose();
 }

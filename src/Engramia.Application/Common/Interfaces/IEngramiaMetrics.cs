@@ -24,4 +24,7 @@ public interface IEngramiaMetrics
 
     /// <summary><c>engramia_jobs_completed_total{operation,status}</c> (<c>completed</c>/<c>failed</c>) and <c>engramia_job_duration_seconds{operation}</c>.</summary>
     void JobCompleted(string operation, string status, TimeSpan duration);
+
+    /// <summary><c>engramia_governance_rows_total{action}</c>: patterns expired by retention, rows removed by erasures.</summary>
+    void RecordGovernanceRows(string action, int rows);
 }

@@ -25,8 +25,8 @@ public static class PermissionMatrix
     private static readonly string[] AdminPermissions =
     [
         Permissions.PatternsDelete, Permissions.Import, Permissions.Export, Permissions.KeysCreate, Permissions.KeysList,
-        Permissions.KeysRevoke, Permissions.KeysRotate, "governance:read", "governance:write", "governance:admin",
-        "governance:delete", Permissions.AuditRead, Permissions.BillingRead, Permissions.BillingManage, "credentials:read",
+        Permissions.KeysRevoke, Permissions.KeysRotate, Permissions.GovernanceRead, Permissions.GovernanceWrite,
+        Permissions.GovernanceAdmin, Permissions.GovernanceDelete, Permissions.AuditRead, Permissions.BillingRead, Permissions.BillingManage, "credentials:read",
         "credentials:write", "credentials:role_models:write", "credentials:failover_chain:write",
         "credentials:role_cost_limits:write",
     ];

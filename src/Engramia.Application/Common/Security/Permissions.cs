@@ -35,6 +35,10 @@ public static class Permissions
     public const string BillingRead = "billing:read";
     public const string BillingManage = "billing:manage";
     public const string MaintenanceWrite = "maintenance:write";
+    public const string GovernanceRead = "governance:read";
+    public const string GovernanceWrite = "governance:write";
+    public const string GovernanceAdmin = "governance:admin";
+    public const string GovernanceDelete = "governance:delete";
 
     /// <summary>
     /// Held only by the operator principal (the CLI), never by a key, not even through the owner's

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Engramia.Application.Governance.Classify;
+using Engramia.Application.Governance.Erasure;
+using Engramia.Application.Governance.Export;
+using Engramia.Application.Governance.Retention;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Options;
+
+namespace Engramia.Api.Controllers;
+
+public sealed record ClassifyRequest(string? Classification);
+
+/// <summary>Data governance (platform spec §2.8 routes): retention, classification, erasure, portable export.</summary>
+[ApiController]
+[Route("v1/governance")]
+public sealed class GovernanceController(ISender sender) : ControllerBase
+{
+    private const string ClassifySuffix = "/classify";
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+
+    [HttpGet("retention")]
+    public async Task<RetentionView> GetRetention(CancellationToken cancellationToken) =>
+        await sender.Send(new GetRetentionQuery(), cancellationToken);
+
+    [HttpPut("retention")]
+    public async Task<RetentionView> SetRetention([FromBody] SetRetentionCommand request, CancellationToken cancellationToken) =>
+        await sender.Send(request, cancellationToken);
+
+    [HttpPost("retention/apply")]
+    public async Task<RetentionApplied> ApplyRetention(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ApplyRetentionCommand? request, CancellationToken cancellationToken) =>
+        await sender.Send(request ?? new ApplyRetentionCommand(), cancellationToken);
+
+    /// <summary>The key (with its <c>patterns/</c> prefix) may contain <c>/</c>, so the route takes the rest of the path.</summary>
+    [HttpPut("patterns/{**keyAndAction}")]
+    public async Task<ActionResult<PatternClassified>> Classify(string keyAndAction, [FromBody] ClassifyRequest request, CancellationToken cancellationToken)
+    {
+        var path = Uri.UnescapeDataString(keyAndAction);
+        if (!path.EndsWith(ClassifySuffix, StringComparison.Ordinal))
+        {
+            return NotFound();
+        }
+
+        var command = new ClassifyPatternCommand { PatternKey = path[..^ClassifySuffix.Length], Classification = request.Classification };
+        return await sender.Send(command, cancellationToken);
+    }
+
+    [HttpDelete("projects/{projectId}")]
+    public async Task<ScopeErased> EraseProject(string projectId, CancellationToken cancellationToken) =>
+        await sender.Send(new EraseProjectCommand { ProjectId = projectId }, cancellationToken);
+
+    [HttpDelete("tenants/{tenantId}")]
+    public async Task<ScopeErased> EraseTenant(string tenantId, CancellationToken cancellationToken) =>
+        await sender.Send(new EraseTenantCommand { TenantId = tenantId }, cancellationToken);
+
+    /// <summary>NDJSON, one record per line, written as rows are read; a failure mid-stream aborts the connection.</summary>
+    [HttpGet("export")]
+    public async Task Export([FromQuery] string? classification, [FromServices] IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var lines = await sender.Send(new ExportScopeQuery { Classification = classification }, cancellationToken);
+        Response.ContentType = "application/x-ndjson";
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers.ContentDisposition = "attachment; filename=\"engramia-export.ndjson\"";
+        var options = json.Value.JsonSerializerOptions;
+        try
+        {
+            await foreach (var line in lines.WithCancellation(cancellationToken))
+            {
+                await JsonSerializer.SerializeAsync(Response.Body, line, options, cancellationToken);
+                await Response.Body.WriteAsync(NewLine, cancellationToken);
+            }
+        }
+        catch (Exception) when (Response.HasStarted && !cancellationToken.IsCancellationRequested)
+        {
+            // Bytes are already out: a clean end would pass a cut-off export for a complete one.
+            HttpContext.Abort();
+        }
+    }
+}
