@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Engramia.Api.Hosting;
 using Engramia.Api.Operations.Maintenance;
+using Engramia.Api.Operations.Observability;
 using Engramia.Application;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Infrastructure;
@@ -15,7 +17,7 @@ namespace Engramia.Api.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["db", "keys", "maintenance", "billing"];
+    private static readonly string[] Verbs = ["db", "keys", "maintenance", "billing", "governance"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -26,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(KeysCommands.Create(BuildServices));
         root.Subcommands.Add(MaintenanceCommands.Create(BuildServices));
         root.Subcommands.Add(BillingCommands.Create(BuildServices));
+        root.Subcommands.Add(GovernanceCommands.Create(BuildServices));
 
         try
         {
@@ -49,6 +52,11 @@ public static class CliApp
         services.AddLogging();
         services.AddApplication().AddInfrastructure(configuration).AddPipeline();
         services.AddSingleton<IMaintenanceState, MaintenanceState>();
+        // Handlers record metrics (governance rows, model calls) wherever they run; the CLI just never exports them.
+        services.AddMetrics();
+        services.AddSingleton<ScopeStatsSnapshot>();
+        services.AddSingleton<IBuildInfo, BuildInfo>();
+        services.AddSingleton<IEngramiaMetrics, EngramiaMetrics>();
         var provider = services.BuildServiceProvider(validateScopes: true);
         // Resolving the options runs the same validators as the web host's ValidateOnStart.
         _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Engramia.Application.Common.Context;
 using Engramia.Domain.Common;
 using Mediator;
@@ -28,6 +29,24 @@ internal sealed class OperatorSession(IServiceProvider services)
     {
         await using var unit = Open(scope);
         return await unit.ServiceProvider.GetRequiredService<ISender>().Send(query, cancellationToken);
+    }
+
+    /// <summary>Sends a query whose answer is read lazily, keeping its unit of work open until <paramref name="consume"/> is done.</summary>
+    public async Task<int> StreamAsync<T>(Scope scope, IQuery<IAsyncEnumerable<T>> query, Func<IAsyncEnumerable<T>, Task<int>> consume, CancellationToken cancellationToken)
+    {
+        await using var unit = Open(scope);
+        var items = await unit.ServiceProvider.GetRequiredService<ISender>().Send(query, cancellationToken);
+        return await consume(items);
+    }
+
+    /// <summary>The wire JSON rules of the HTTP API, for commands that print records.</summary>
+    public static JsonSerializerOptions WireJson { get; } = CreateWireJson();
+
+    private static JsonSerializerOptions CreateWireJson()
+    {
+        var json = new JsonSerializerOptions();
+        DependencyInjection.ConfigureJson(json);
+        return json;
     }
 
     /// <summary>

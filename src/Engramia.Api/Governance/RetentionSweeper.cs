@@ -1,7 +1,6 @@
 using Engramia.Application.Common.Context;
 using Engramia.Application.Governance.Retention;
 using Engramia.Domain.Common;
-using Engramia.Domain.Tenancy;
 using Engramia.Infrastructure.Configuration;
 using Mediator;
 
@@ -45,7 +44,7 @@ public sealed partial class RetentionSweeper(IServiceScopeFactory scopes, IConfi
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<RequestContext>().SetPrincipal(Scope.Default, "system:retention", Role.Owner, null);
+            scope.ServiceProvider.GetRequiredService<RequestContext>().SetOperator(Scope.Default, "system:retention-sweep");
             var swept = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SweepRetentionCommand(), cancellationToken);
             LogSwept(logger, swept.Scopes, swept.PurgedCount);
             return swept;

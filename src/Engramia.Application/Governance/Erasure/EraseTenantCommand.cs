@@ -9,7 +9,7 @@ namespace Engramia.Application.Governance.Erasure;
 
 /// <summary>
 /// <c>DELETE /v1/governance/tenants/{id}</c>: erase the caller's own tenant, every project and key
-/// included (owner only). A tenant's key can never erase another tenant.
+/// included (owner only). A tenant's key can never erase another tenant; the operator (CLI) can.
 /// </summary>
 [AsyncCapable("erase_tenant")]
 public sealed record EraseTenantCommand : ICommand<ScopeErased>, IRequirePermission
@@ -28,7 +28,7 @@ public sealed class EraseTenantHandler(IRequestContext context, ScopeErasure era
 {
     public async ValueTask<ScopeErased> Handle(EraseTenantCommand command, CancellationToken cancellationToken)
     {
-        if (command.TenantId != context.Scope.TenantId)
+        if (context.Operator is null && command.TenantId != context.Scope.TenantId)
         {
             throw new ForbiddenException("A tenant's key may only erase its own tenant.");
         }

@@ -8,11 +8,11 @@ namespace Engramia.Application.Governance.Retention;
 
 /// <summary>
 /// The daily sweep (and <c>governance apply --all</c>): retention applied to every scope that holds
-/// patterns. Service-wide, so only the wildcard (owner, operator) may send it.
+/// patterns. Service-wide, so only the operator (CLI, the sweep itself) may send it: no tenant key.
 /// </summary>
 public sealed record SweepRetentionCommand : ICommand<RetentionSwept>, IRequirePermission
 {
-    public static string Permission => Permissions.All;
+    public static string Permission => Permissions.Operator;
 }
 
 public sealed record RetentionSwept(int Scopes, int PurgedCount);
