@@ -28,6 +28,8 @@ public static class DependencyInjection
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<PatternSearch>();
+        services.AddScoped<Memory.Transfer.ImportBatchWriter>();
+        services.AddSingleton<Memory.Transfer.ExportSlots>();
         services.AddScoped<IPatternQuota, PatternQuota>();
         services.AddScoped<SubscriptionResolver>();
         services.AddScoped<SubscriptionPlanLimits>();

@@ -94,6 +94,7 @@ public static class DependencyInjection
             Redaction = configuration.DefaultOnFlag("ENGRAMIA_REDACTION"),
             MaxLlmResponse = configuration.Int("ENGRAMIA_MAX_LLM_RESPONSE", MemoryConstants.DefaultLlmResponseCap, min: 1),
             ProjectQuotaShare = configuration.Double("ENGRAMIA_PROJECT_QUOTA_PCT", MemoryConstants.DefaultProjectQuotaShare, min: 0.0, max: 1.0),
+            ExportConcurrency = configuration.Int("ENGRAMIA_EXPORT_CONCURRENCY", 2, min: 1),
         });
         services.AddScoped<IScopeWriteLock, ScopeWriteLock>();
     }

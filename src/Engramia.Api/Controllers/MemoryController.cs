@@ -11,6 +11,8 @@ using Engramia.Application.Memory.Patterns;
 using Engramia.Application.Memory.Recall;
 using Engramia.Application.Memory.Skills;
 using Engramia.Application.Memory.Transfer;
+using Engramia.Api.Operations;
+using Engramia.Api.Transfer;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -83,10 +85,18 @@ public sealed class MemoryController(ISender sender) : ControllerBase
         await sender.Send(request, cancellationToken);
 
     [HttpPost("import")]
+    [Consumes("application/json")]
     public async Task<ImportResult> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    /// <summary>NDJSON import: any number of lines, each at most <c>ENGRAMIA_MAX_BODY_SIZE</c> bytes; always answered synchronously.</summary>
+    [HttpPost("import")]
+    [Consumes(ExportRecordWriter.NdjsonMediaType)]
+    [StreamedBody]
+    public async Task<ImportStreamResult> ImportStream([FromQuery(Name = "overwrite")] bool overwrite, [FromServices] OperationsSettings operations, CancellationToken cancellationToken) =>
+        await sender.Send(new ImportStreamCommand(Request.Body, overwrite, operations.MaxBodySize), cancellationToken);
+
     [HttpGet("export")]
-    public async Task<ExportResult> Export(CancellationToken cancellationToken) =>
-        await sender.Send(new ExportQuery(), cancellationToken);
+    public async Task<IActionResult> Export(CancellationToken cancellationToken) =>
+        new StreamedExportResult(await sender.Send(new ExportQuery(), cancellationToken), StreamedExportResult.WantsNdjson(Request));
 }

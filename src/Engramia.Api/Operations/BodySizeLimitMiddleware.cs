@@ -13,6 +13,18 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, OperationsSett
     public async Task InvokeAsync(HttpContext context)
     {
         var max = settings.MaxBodySize;
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Transfer.StreamedBodyAttribute>() is not null)
+        {
+            // A record stream: its reader bounds each line instead (see StreamedBodyAttribute).
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } unbounded)
+            {
+                unbounded.MaxRequestBodySize = null;
+            }
+
+            await next(context);
+            return;
+        }
+
         if (context.Request.ContentLength is { } length && length > max)
         {
             await RefuseAsync(context, max);

@@ -70,6 +70,8 @@ public abstract class MemoryTestBase(string storage)
 
     protected string Storage => storage;
 
+    protected string SqlitePath => _sqlitePath;
+
     protected FakeOpenAiServer OpenAi { get; private set; } = null!;
 
     [OneTimeSetUp]
@@ -117,6 +119,21 @@ public abstract class MemoryTestBase(string storage)
         }
 
         return factory.CreateClient();
+    }
+
+    /// <summary>The services of a profile's host (created on first use).</summary>
+    protected IServiceProvider Services(string profile = "hash")
+    {
+        Client(profile).Dispose();
+        return _factories[profile].Services;
+    }
+
+    /// <summary>Runs raw SQL against the fixture's database, outside the service.</summary>
+    protected async Task ExecuteAsync(string sql)
+    {
+        using var scope = Services(_factories.Keys.FirstOrDefault() ?? "hash").CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<EngramiaDbContext>();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     /// <summary>Actions of the audit rows written so far (any host of this fixture; they share the database).</summary>

@@ -14,6 +14,9 @@ public sealed class MemorySettings
 
     /// <summary><c>ENGRAMIA_PROJECT_QUOTA_PCT</c>: a project's share of the tenant's pattern limit.</summary>
     public double ProjectQuotaShare { get; init; } = MemoryConstants.DefaultProjectQuotaShare;
+
+    /// <summary><c>ENGRAMIA_EXPORT_CONCURRENCY</c>: exports one tenant may stream at the same time.</summary>
+    public int ExportConcurrency { get; init; } = 2;
 }
 
 /// <summary>The providers chosen at start-up; either may be absent (no key, or <c>none</c>).</summary>

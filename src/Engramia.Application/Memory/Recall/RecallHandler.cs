@@ -1,6 +1,7 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
+using Engramia.Domain.Memory;
 using Engramia.Domain.Memory.Algorithms;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -72,7 +73,10 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
         design[name] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
 
-/// <summary>Recall's side effect (§3.5): +1 reuse and +0.1 score (cap 10) in one UPDATE, so parallel recalls never lose an increment.</summary>
+/// <summary>
+/// Recall's side effect (§3.5): +1 reuse and +0.1 score (cap 10) in one UPDATE, so parallel recalls never lose
+/// an increment. Both saturate as <see cref="Scoring.Boost"/> and <see cref="Scoring.BoostReuse"/> do.
+/// </summary>
 public static class ReuseBoost
 {
     public static Task ApplyAsync(IApplicationDbContext db, Scope scope, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
@@ -82,7 +86,7 @@ public static class ReuseBoost
                 .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
                 .ExecuteUpdateAsync(
                     s => s
-                        .SetProperty(p => p.ReuseCount, p => p.ReuseCount + 1)
+                        .SetProperty(p => p.ReuseCount, p => p.ReuseCount >= PatternBounds.MaxReuseCount ? PatternBounds.MaxReuseCount : p.ReuseCount + 1)
                         .SetProperty(p => p.SuccessScore, p => p.SuccessScore + MemoryConstants.ReuseBoost > MemoryConstants.MaxScore ? MemoryConstants.MaxScore : p.SuccessScore + MemoryConstants.ReuseBoost),
                     cancellationToken);
 }

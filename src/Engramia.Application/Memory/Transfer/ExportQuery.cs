@@ -1,37 +1,63 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Memory.Common;
+using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Memory.Transfer;
 
-/// <summary><c>GET /v1/export</c>: every pattern of the scope in key order, without vectors.</summary>
-public sealed record ExportQuery : IQuery<ExportResult>, IRequirePermission
+/// <summary><c>GET /v1/export</c>: every pattern of the scope in key order, without vectors, streamed.</summary>
+public sealed record ExportQuery : IQuery<ExportStream>, IRequirePermission
 {
     public static string Permission => Permissions.Export;
 }
 
 public sealed record ExportRecord(int Version, string Key, JsonObject Data);
 
-public sealed record ExportResult(IReadOnlyList<ExportRecord> Records, int Count);
-
-public sealed class ExportHandler(IApplicationDbContext db, IRequestContext context, IAuditLog audit) : IQueryHandler<ExportQuery, ExportResult>
+/// <summary>
+/// The scope's records, read from the database row by row while the caller writes them (untracked,
+/// so memory stays constant whatever the scope's size). Holds one of the tenant's export slots until disposed.
+/// </summary>
+public sealed class ExportStream(IAsyncEnumerable<ExportRecord> records, IDisposable slot) : IDisposable
 {
-    public async ValueTask<ExportResult> Handle(ExportQuery query, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ExportRecord> Records { get; } = records;
+
+    public void Dispose() => slot.Dispose();
+}
+
+public sealed class ExportHandler(IApplicationDbContext db, IRequestContext context, IAuditLog audit, ExportSlots slots) : IQueryHandler<ExportQuery, ExportStream>
+{
+    public async ValueTask<ExportStream> Handle(ExportQuery query, CancellationToken cancellationToken)
     {
         var scope = context.Scope;
-        var patterns = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
-            .ToListAsync(cancellationToken);
-        var records = patterns
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => new ExportRecord(1, p.Key, PatternRecord.ToData(p)))
-            .ToList();
-        await audit.StoreAsync("data_exported", "patterns", null, new Dictionary<string, object?> { ["count"] = records.Count }, cancellationToken);
-        return new ExportResult(records, records.Count);
+        var slot = slots.Acquire(scope.TenantId);
+        try
+        {
+            var count = await InScope(scope).CountAsync(cancellationToken);
+            await audit.StoreAsync("data_exported", "patterns", null, new Dictionary<string, object?> { ["count"] = count }, cancellationToken);
+            return new ExportStream(ReadAsync(scope, CancellationToken.None), slot);
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+    }
+
+    private IQueryable<Pattern> InScope(Scope scope) =>
+        db.Patterns.AsNoTracking().Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId);
+
+    /// <summary>Key order of the database (byte order under SQLite and a C collation, as upstream's Postgres store).</summary>
+    private async IAsyncEnumerable<ExportRecord> ReadAsync(Scope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var pattern in InScope(scope).OrderBy(p => p.Key).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return new ExportRecord(1, pattern.Key, PatternRecord.ToData(pattern));
+        }
     }
 }
 

@@ -29,6 +29,9 @@ public static class Scoring
     /// <summary>Reuse boost: +0.1, capped at 10 (no rounding).</summary>
     public static double Boost(double score) => Math.Min(MemoryConstants.MaxScore, score + MemoryConstants.ReuseBoost);
 
+    /// <summary>Reuse count after one recall: +1, saturating at <see cref="PatternBounds.MaxReuseCount"/> (never overflows).</summary>
+    public static int BoostReuse(int count) => count >= PatternBounds.MaxReuseCount ? PatternBounds.MaxReuseCount : count + 1;
+
     /// <summary><c>0.5^(age / half-life)</c> with age clipped at 0.</summary>
     public static double RecencyFactor(double nowSeconds, double timestamp, double halfLifeDays) =>
         Math.Pow(0.5, Math.Max(0, nowSeconds - timestamp) / (halfLifeDays * 86_400));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Engramia.Domain.Memory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -8,14 +9,26 @@ internal sealed class PatternConfiguration : IEntityTypeConfiguration<Pattern>
 {
     public void Configure(EntityTypeBuilder<Pattern> builder)
     {
-        builder.ToTable("memory_data");
+        // The database holds the same bounds import validates (PatternBounds): a NaN or infinite score,
+        // an overflowing reuse count or an out-of-range timestamp can never be stored by any path.
+        builder.ToTable("memory_data", t =>
+        {
+            t.HasCheckConstraint("ck_memory_data_success_score", Between("success_score", PatternBounds.MinScore, PatternBounds.MaxScore));
+            t.HasCheckConstraint("ck_memory_data_reuse_count", Between("reuse_count", 0, PatternBounds.MaxReuseCount));
+            t.HasCheckConstraint("ck_memory_data_timestamp", Between("\"timestamp\"", PatternBounds.MinTimestamp, PatternBounds.MaxTimestamp));
+        });
         builder.HasKey(p => new { p.TenantId, p.ProjectId, p.Key });
         builder.Property(p => p.TenantId).HasDefaultValue("default");
         builder.Property(p => p.ProjectId).HasDefaultValue("default");
         builder.Property(p => p.Classification).HasDefaultValue("internal");
         builder.Property(p => p.AuthorKeyId).HasColumnName("author");
         builder.HasIndex(p => new { p.TenantId, p.ProjectId }).HasDatabaseName("idx_memory_data_scope");
+        // Keyset paging of GET /v1/patterns, newest first (read backwards).
+        builder.HasIndex(p => new { p.TenantId, p.ProjectId, p.Timestamp, p.Key }).HasDatabaseName("idx_memory_data_scope_newest");
         builder.HasIndex(p => new { p.TenantId, p.Classification }).HasDatabaseName("idx_memory_data_classification");
         builder.HasIndex(p => p.ExpiresAt).HasDatabaseName("idx_memory_data_expires").HasFilter("expires_at IS NOT NULL");
     }
+
+    private static string Between(string column, double min, double max) =>
+        string.Create(CultureInfo.InvariantCulture, $"{column} >= {min} AND {column} <= {max}");
 }

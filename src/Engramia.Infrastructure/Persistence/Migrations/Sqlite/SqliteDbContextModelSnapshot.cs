@@ -564,7 +564,17 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("TenantId", "ProjectId")
                         .HasDatabaseName("idx_memory_data_scope");
 
-                    b.ToTable("memory_data", (string)null);
+                    b.HasIndex("TenantId", "ProjectId", "Timestamp", "Key")
+                        .HasDatabaseName("idx_memory_data_scope_newest");
+
+                    b.ToTable("memory_data", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_memory_data_reuse_count", "reuse_count >= 0 AND reuse_count <= 1000000000");
+
+                            t.HasCheckConstraint("ck_memory_data_success_score", "success_score >= 0 AND success_score <= 10");
+
+                            t.HasCheckConstraint("ck_memory_data_timestamp", "\"timestamp\" >= 0 AND \"timestamp\" <= 253402300799");
+                        });
                 });
 
             modelBuilder.Entity("Engramia.Domain.Memory.RunRecord", b =>
