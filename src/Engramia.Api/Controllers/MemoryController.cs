@@ -51,6 +51,15 @@ public sealed class MemoryController(ISender sender) : ControllerBase
     public async Task<MemoryMetrics> Metrics(CancellationToken cancellationToken) =>
         await sender.Send(new GetMetricsQuery(), cancellationToken);
 
+    [HttpGet("patterns")]
+    public async Task<PatternPage> ListPatterns(
+        [FromQuery(Name = "cursor")] string? cursor,
+        [FromQuery(Name = "classification")] string? classification,
+        [FromQuery(Name = "source")] string? source,
+        CancellationToken cancellationToken,
+        [FromQuery(Name = "limit")] int limit = 50) =>
+        await sender.Send(new ListPatternsQuery { Limit = limit, Cursor = cursor, Classification = classification, Source = source }, cancellationToken);
+
     /// <summary>The key includes <c>patterns/</c> and may contain <c>/</c> (or <c>%2F</c>).</summary>
     [HttpDelete("patterns/{**patternKey}")]
     public async Task<DeletePatternResult> DeletePattern(string patternKey, CancellationToken cancellationToken) =>
