@@ -1,3 +1,4 @@
+using Engramia.Domain.Memory;
 using Engramia.Domain.Memory.Algorithms;
 
 namespace Engramia.Domain.Tests.Memory;
@@ -64,6 +65,22 @@ public sealed class ScoringTests
 
         Assert.That(high, Is.EqualTo(10.0));
     }
+
+    [Test]
+    public void Reuse_count_boost_saturates_at_the_cap()
+    {
+        Assert.That(Scoring.BoostReuse(0), Is.EqualTo(1));
+        Assert.That(Scoring.BoostReuse(PatternBounds.MaxReuseCount - 1), Is.EqualTo(PatternBounds.MaxReuseCount));
+        Assert.That(Scoring.BoostReuse(PatternBounds.MaxReuseCount), Is.EqualTo(PatternBounds.MaxReuseCount));
+        Assert.That(Scoring.BoostReuse(int.MaxValue), Is.EqualTo(PatternBounds.MaxReuseCount), "never overflows");
+    }
+
+    [TestCase(double.PositiveInfinity, false)]
+    [TestCase(double.NaN, false)]
+    [TestCase(10.0, true)]
+    [TestCase(0.0, true)]
+    [TestCase(-0.001, false)]
+    public void Score_bounds_are_finite_zero_to_ten(double value, bool valid) => Assert.That(PatternBounds.IsScore(value), Is.EqualTo(valid));
 
     [Test]
     public void Aging_examples_from_the_spec()
