@@ -5,10 +5,14 @@
 # (VmHWM). Embeddings are off (ENGRAMIA_EMBEDDING_MODEL=none): the figure is the transfer path
 # itself, not MiniLM (≈375 embeds/s on 2 cores would add ≈9 min per 200,000 records).
 # Usage: ./bench/transfer-roundtrip.sh [N]   (default 200000)
+#        TRANSFER_BENCH_EMBEDDING=local ./bench/transfer-roundtrip.sh 10000   (import embeds with the
+#        embedded MiniLM model, the service's default, instead of none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 n="${1:-200000}"
+embedding_model=none
+[ "${TRANSFER_BENCH_EMBEDDING:-none}" = "local" ] && embedding_model=local   # the embedded MiniLM
 port="${ENGRAMIA_BENCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 out="artifacts/bench-transfer"
 db="engramia_transfer_bench"
@@ -34,7 +38,7 @@ psql_ -d "$db" -c "
          (i % 101) / 10.0, i % 7, 1745930123.456 + i, now(), 'internal', 'bench', false, 'env-key'
   FROM generate_series(1, $n) AS i" >/dev/null
 
-ENGRAMIA_AUTH_MODE=dev ENGRAMIA_ALLOW_NO_AUTH=true ENGRAMIA_ENVIRONMENT=local ENGRAMIA_EMBEDDING_MODEL=none \
+ENGRAMIA_AUTH_MODE=dev ENGRAMIA_ALLOW_NO_AUTH=true ENGRAMIA_ENVIRONMENT=local ENGRAMIA_EMBEDDING_MODEL="${embedding_model}" \
 ENGRAMIA_RATE_LIMIT_DEFAULT=100000000 ENGRAMIA_RATE_LIMIT_EXPENSIVE=100000000 ENGRAMIA_RATE_LIMIT_PER_KEY=100000000 \
 ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$port" Logging__LogLevel__Default=Warning \
   dotnet "$out/api/Engramia.Api.dll" > "$out/api.log" 2>&1 &
@@ -72,7 +76,7 @@ n, exported, stored, identical, base, after_export, peak, t0, t1, t2, t3, out = 
 summary = json.load(open(os.path.join(out, "import.json")))
 size = os.path.getsize(os.path.join(out, "first.ndjson"))
 print(json.dumps({
-    "records": int(n), "exported_lines": int(exported), "stored_after_import": int(stored),
+    "records": int(n), "embedding": os.environ.get("TRANSFER_BENCH_EMBEDDING", "none"), "exported_lines": int(exported), "stored_after_import": int(stored),
     "second_export_identical": identical == "true", "ndjson_mb": round(size / 2**20, 1),
     "export_s": round(float(t1) - float(t0), 1), "import_s": round(float(t3) - float(t2), 1),
     "import_summary": {k: summary[k] for k in ("imported", "skipped", "rejected", "committed_through_line")},
