@@ -29,7 +29,9 @@ public static class DependencyInjection
             ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Title;
         });
         services.AddExceptionHandler<EngramiaExceptionHandler>();
-        services.AddOpenApi();
+        // The OpenAPI generator reads the minimal-API JSON options: give it the wire rules too, so schemas say eval_score.
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddOpenApi(OpenApiDocumentation.Configure);
         services.AddJobsApi();
         services.AddSingleton<RetentionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());

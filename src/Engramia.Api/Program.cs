@@ -37,11 +37,7 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOperationsGates();
-    if (IsDocsEnvironment(app.Configuration))
-    {
-        app.MapOpenApi("/openapi.json");
-    }
-
+    app.MapApiReference();
     app.UseJsonContentTypeDefault();
     app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
     app.MapControllers();
@@ -55,9 +51,6 @@ catch (Exception ex) when (ex is OptionsValidationException or InvalidSettingExc
     await Console.Error.WriteLineAsync($"FATAL: invalid configuration: {message}");
     return 1;
 }
-
-static bool IsDocsEnvironment(IConfiguration configuration) =>
-    configuration.Text("ENGRAMIA_ENV")?.ToLowerInvariant() is "dev" or "development" or "local" or "staging";
 
 /// <summary>Entry point type, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

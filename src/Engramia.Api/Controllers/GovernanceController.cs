@@ -20,20 +20,24 @@ public sealed class GovernanceController(ISender sender) : ControllerBase
     private const string ClassifySuffix = "/classify";
     private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
 
+    [EndpointSummary("The retention in effect for the caller's scope and its source.")]
     [HttpGet("retention")]
     public async Task<RetentionView> GetRetention(CancellationToken cancellationToken) =>
         await sender.Send(new GetRetentionQuery(), cancellationToken);
 
+    [EndpointSummary("Set or clear the project's or tenant's retention (days).")]
     [HttpPut("retention")]
     public async Task<RetentionView> SetRetention([FromBody] SetRetentionCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Delete patterns older than the retention in effect; dry_run counts only.")]
     [HttpPost("retention/apply")]
     public async Task<RetentionApplied> ApplyRetention(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ApplyRetentionCommand? request, CancellationToken cancellationToken) =>
         await sender.Send(request ?? new ApplyRetentionCommand(), cancellationToken);
 
     /// <summary>The key (with its <c>patterns/</c> prefix) may contain <c>/</c>, so the route takes the rest of the path.</summary>
+    [EndpointSummary("Classify a pattern: PUT /v1/governance/patterns/{key}/classify.")]
     [HttpPut("patterns/{**keyAndAction}")]
     public async Task<ActionResult<PatternClassified>> Classify(string keyAndAction, [FromBody] ClassifyRequest request, CancellationToken cancellationToken)
     {
@@ -47,15 +51,18 @@ public sealed class GovernanceController(ISender sender) : ControllerBase
         return await sender.Send(command, cancellationToken);
     }
 
+    [EndpointSummary("Erase one project of the caller's tenant from every table.")]
     [HttpDelete("projects/{projectId}")]
     public async Task<ScopeErased> EraseProject(string projectId, CancellationToken cancellationToken) =>
         await sender.Send(new EraseProjectCommand { ProjectId = projectId }, cancellationToken);
 
+    [EndpointSummary("Erase the caller's own tenant from every table (owner only).")]
     [HttpDelete("tenants/{tenantId}")]
     public async Task<ScopeErased> EraseTenant(string tenantId, CancellationToken cancellationToken) =>
         await sender.Send(new EraseTenantCommand { TenantId = tenantId }, cancellationToken);
 
     /// <summary>NDJSON, one record per line, written as rows are read; a failure mid-stream aborts the connection.</summary>
+    [EndpointSummary("The scope as NDJSON, streamed (GDPR portability).")]
     [HttpGet("export")]
     public async Task Export([FromQuery] string? classification, [FromServices] IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {

@@ -23,22 +23,27 @@ namespace Engramia.Api.Controllers;
 [Route("v1")]
 public sealed class MemoryController(ISender sender) : ControllerBase
 {
+    [EndpointSummary("Store a pattern from an agent run (task, code, eval score); a near-duplicate task keeps the better one.")]
     [HttpPost("learn")]
     public async Task<LearnResult> Learn([FromBody] LearnCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Best past patterns for a task: semantic similarity weighted by evaluation quality.")]
     [HttpPost("recall")]
     public async Task<RecallResult> Recall([FromBody] RecallQuery request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Score code with several LLM judges (median of the runs); async-capable.")]
     [HttpPost("evaluate")]
     public async Task<EvaluateResult> Evaluate([FromBody] EvaluateCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Plan a multi-stage pipeline from stored patterns; async-capable.")]
     [HttpPost("compose")]
     public async Task<ComposeResult> Compose([FromBody] ComposeCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Recurring feedback clusters, most frequent first.")]
     [HttpGet("feedback")]
     public async Task<FeedbackPage> Feedback(
         [FromQuery(Name = "task_type")] string? taskType,
@@ -47,6 +52,7 @@ public sealed class MemoryController(ISender sender) : ControllerBase
         [FromQuery(Name = "offset")] int offset = 0) =>
         await sender.Send(new GetFeedbackQuery { TaskType = taskType, Limit = limit, Offset = offset }, cancellationToken);
 
+    [EndpointSummary("Counters of the caller's scope: runs, success rate, patterns, reuse.")]
     [HttpGet("metrics")]
     public async Task<MemoryMetrics> Metrics(CancellationToken cancellationToken) =>
         await sender.Send(new GetMetricsQuery(), cancellationToken);
@@ -69,35 +75,43 @@ public sealed class MemoryController(ISender sender) : ControllerBase
     public async Task<PatternDetail> GetPattern(string patternKey, CancellationToken cancellationToken) =>
         await sender.Send(new GetPatternQuery(Uri.UnescapeDataString(patternKey)), cancellationToken);
 
+    [EndpointSummary("Decay pattern scores by age and prune the weakest; async-capable.")]
     [HttpPost("aging")]
     public async Task<PruneResult> Aging(CancellationToken cancellationToken) =>
         await sender.Send(new RunAgingCommand(), cancellationToken);
 
+    [EndpointSummary("Decay feedback clusters and drop faded ones; async-capable.")]
     [HttpPost("feedback/decay")]
     public async Task<PruneResult> DecayFeedback(CancellationToken cancellationToken) =>
         await sender.Send(new DecayFeedbackCommand(), cancellationToken);
 
+    [EndpointSummary("Propose an improved prompt from recurring feedback; async-capable.")]
     [HttpPost("evolve")]
     public async Task<EvolveResult> Evolve([FromBody] EvolveCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Group recorded failures into clusters.")]
     [HttpPost("analyze-failures")]
     public async Task<FailureAnalysis> AnalyzeFailures([FromBody] AnalyzeFailuresCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Tag a pattern with skills (replaces its tags).")]
     [HttpPost("skills/register")]
     public async Task<RegisterSkillsResult> RegisterSkills([FromBody] RegisterSkillsCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Patterns holding the required skills.")]
     [HttpPost("skills/search")]
     public async Task<RecallResult> SearchSkills([FromBody] SearchSkillsQuery request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("Import records in export format; async-capable.")]
     [HttpPost("import")]
     [Consumes("application/json")]
     public async Task<ImportResult> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
+    [EndpointSummary("NDJSON import: any number of lines, reported per line; always synchronous.")]
     /// <summary>NDJSON import: any number of lines, each at most <c>ENGRAMIA_MAX_BODY_SIZE</c> bytes; always answered synchronously.</summary>
     [HttpPost("import")]
     [Consumes(ExportRecordWriter.NdjsonMediaType)]
@@ -105,6 +119,7 @@ public sealed class MemoryController(ISender sender) : ControllerBase
     public async Task<ImportStreamResult> ImportStream([FromQuery(Name = "overwrite")] bool overwrite, [FromServices] OperationsSettings operations, CancellationToken cancellationToken) =>
         await sender.Send(new ImportStreamCommand(Request.Body, overwrite, operations.MaxBodySize), cancellationToken);
 
+    [EndpointSummary("Every pattern of the scope in export format.")]
     [HttpGet("export")]
     public async Task<IActionResult> Export(CancellationToken cancellationToken) =>
         new StreamedExportResult(await sender.Send(new ExportQuery(), cancellationToken), StreamedExportResult.WantsNdjson(Request));

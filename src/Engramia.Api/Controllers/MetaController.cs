@@ -14,10 +14,12 @@ namespace Engramia.Api.Controllers;
 [MaintenanceExempt]
 public sealed class MetaController(ISender sender) : ControllerBase
 {
+    [EndpointSummary("Service version, build and storage kind (public).")]
     [HttpGet("version")]
     public async Task<VersionInfo> Version(CancellationToken cancellationToken) =>
         await sender.Send(new GetVersionQuery(), cancellationToken);
 
+    [EndpointSummary("Liveness (public): ok when the process serves.")]
     [HttpGet("health")]
     public async Task<HealthInfo> Health(CancellationToken cancellationToken) =>
         await sender.Send(new GetHealthQuery(), cancellationToken);

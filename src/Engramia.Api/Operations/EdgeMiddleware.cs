@@ -49,6 +49,11 @@ public sealed class EdgeMiddleware(RequestDelegate next, OperationsSettings sett
                 headers[name] = value;
             }
 
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicyAttribute>() is { } page)
+            {
+                headers.ContentSecurityPolicy = page.Policy;
+            }
+
             return Task.CompletedTask;
         }, (context, requestId));
 
