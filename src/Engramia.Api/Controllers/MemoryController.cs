@@ -111,8 +111,8 @@ public sealed class MemoryController(ISender sender) : ControllerBase
     public async Task<ImportResult> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
         await sender.Send(request, cancellationToken);
 
-    [EndpointSummary("NDJSON import: any number of lines, reported per line; always synchronous.")]
     /// <summary>NDJSON import: any number of lines, each at most <c>ENGRAMIA_MAX_BODY_SIZE</c> bytes; always answered synchronously.</summary>
+    [EndpointSummary("NDJSON import: any number of lines, reported per line; always synchronous.")]
     [HttpPost("import")]
     [Consumes(ExportRecordWriter.NdjsonMediaType)]
     [StreamedBody]
