@@ -317,8 +317,8 @@ ok "3 patterns learned; memory_data holds $PATTERNS_BEFORE rows; GET /v1/export:
 # ---------------------------------------------------------------------------------------------
 # Standard deployment procedure (runbook steps 2-8)
 # ---------------------------------------------------------------------------------------------
-step "Step 2: export IMAGE_TAG=$VERSION"
-export IMAGE_TAG=$VERSION
+step "Step 2: IMAGE_TAG=$VERSION (not exported)"
+IMAGE_TAG=$VERSION
 ok "IMAGE_TAG=$IMAGE_TAG"
 
 step "Step 3: maintenance on: echo \"ENGRAMIA_MAINTENANCE=true\" >> .env; docker compose … up -d engramia-api"
@@ -341,9 +341,11 @@ echo "drill-token" | docker login ghcr.io -u drill --password-stdin
 IMAGE_TAG=$IMAGE_TAG docker compose -f docker-compose.prod.yml pull engramia-api
 ok "image tag $IMAGE_TAG resolves to the build under test"
 
-step "Step 5: IMAGE_TAG=\$IMAGE_TAG docker compose … up -d engramia-api caddy"
-IMAGE_TAG=$IMAGE_TAG docker compose -f docker-compose.prod.yml up -d engramia-api caddy
-ok "engramia-api recreated and healthy; caddy up"
+step "Step 5: IMAGE_TAG=\$IMAGE_TAG docker compose … up -d engramia-api"
+sed -i "s/^IMAGE_TAG=.*/IMAGE_TAG=$IMAGE_TAG/" .env
+IMAGE_TAG=$IMAGE_TAG docker compose -f docker-compose.prod.yml up -d engramia-api
+grep -qx "IMAGE_TAG=$VERSION" .env || fail ".env does not pin IMAGE_TAG=$VERSION"
+ok "IMAGE_TAG pinned in .env; engramia-api recreated and healthy"
 
 step "Step 6: IMAGE_TAG=\$IMAGE_TAG docker compose … exec -T engramia-api ./migrate"
 IMAGE_TAG=$IMAGE_TAG docker compose -f docker-compose.prod.yml exec -T engramia-api ./migrate > "$DRILL_DIR/migrate.log" 2>&1 || { tail -n 20 "$DRILL_DIR/migrate.log"; fail "./migrate"; }

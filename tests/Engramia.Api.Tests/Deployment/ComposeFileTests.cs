@@ -94,7 +94,7 @@ public sealed partial class ComposeFileTests
     public void Pgvector_is_postgres_16_or_newer_with_pgvector_0_8_and_the_engramia_database()
     {
         var pg = Services.Map("pgvector");
-        var match = ImageVersion().Match(pg.Scalar("image") ?? "");
+        var match = ImageVersion().Match(DefaultOf(pg.Scalar("image")));
         var env = pg.Map("environment");
 
         Assert.Multiple(() =>
@@ -105,6 +105,21 @@ public sealed partial class ComposeFileTests
             Assert.That(env.Scalar("POSTGRES_DB"), Is.EqualTo("engramia"));
             Assert.That(env.Scalar("POSTGRES_USER"), Is.EqualTo("engramia"));
             Assert.That(pg.List("volumes").Cast<string>(), Does.Contain("pgdata:/var/lib/postgresql/data"));
+        });
+    }
+
+    [TestCase("caddy", "CADDY_IMAGE")]
+    [TestCase("pgvector", "PGVECTOR_IMAGE")]
+    public void Proxy_and_database_images_default_to_the_env_examples_values(string service, string variable)
+    {
+        // ${CADDY_IMAGE:-caddy:…}: the default is production's image; the .env example repeats it.
+        var image = Services.Map(service).Scalar("image")!;
+        var example = File.ReadAllLines(DeployFiles.PathOf(EnvExample)).Single(l => l.StartsWith(variable + "=", StringComparison.Ordinal));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(image, Does.StartWith("${" + variable + ":-"));
+            Assert.That(example, Is.EqualTo(variable + "=" + DefaultOf(image)));
         });
     }
 
@@ -202,6 +217,12 @@ public sealed partial class ComposeFileTests
             Assert.That(DeployFiles.EnvFileKeys(EnvExample), Does.Contain("ENGRAMIA_STORAGE"));
         });
     }
+
+    /// <summary>The value of <c>${VAR:-default}</c> when VAR is unset; a plain value as is.</summary>
+    private static string DefaultOf(string? value) =>
+        value is not null && value.StartsWith("${", StringComparison.Ordinal) && value.Contains(":-", StringComparison.Ordinal)
+            ? value[(value.IndexOf(":-", StringComparison.Ordinal) + 2)..^1]
+            : value ?? "";
 
     [GeneratedRegex(@"\$\{([A-Z_][A-Z0-9_]*)")]
     private static partial Regex Interpolation();
