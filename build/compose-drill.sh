@@ -87,7 +87,6 @@ install_packages() {
   command -v htpasswd >/dev/null || need+=(apache2-utils)
   [ -x /usr/libexec/docker/cli-plugins/docker-compose ] || need+=(docker-compose/trixie)
   [ -x /usr/libexec/docker/cli-plugins/docker-buildx ] || need+=(docker-buildx/trixie)
-  command -v docker >/dev/null || need+=(docker-cli)
   [ "${#need[@]}" -eq 0 ] && return 0
   note "installing ${need[*]}"
   # Compose v2 and buildx come from trixie; the pin (100) keeps trixie out of ordinary upgrades.
@@ -142,6 +141,8 @@ teardown() {
     ip link show docker0 >/dev/null 2>&1 && ip link delete docker0
     iptables_docker_cleanup
     [ -f "$STATE/ip_forward" ] && cat "$STATE/ip_forward" > /proc/sys/net/ipv4/ip_forward && rm -f "$STATE/ip_forward"
+    [ -s "$STATE/forward_policy" ] && iptables -P FORWARD "$(cat "$STATE/forward_policy")"
+    rm -f "$STATE/forward_policy"
   fi
   set -e
 }
@@ -168,6 +169,8 @@ start_dockerd() {
     return 0
   fi
   [ -f "$STATE/ip_forward" ] || cat /proc/sys/net/ipv4/ip_forward > "$STATE/ip_forward"
+  # dockerd sets the FORWARD policy to DROP; the teardown puts back what was there.
+  [ -f "$STATE/forward_policy" ] || iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}' > "$STATE/forward_policy"
   dockerd > "$DRILL_DIR/dockerd.log" 2>&1 &
   echo $! > "$STATE/dockerd.pid"
   for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && return 0; sleep 0.25; done
@@ -207,7 +210,8 @@ fi
 # The stand-ins' context: the host's .NET (hard links, no copy) and the CAs the host added to its trust store.
 ctx="$DRILL_DIR/dotnet-context"
 rm -rf "$ctx"; mkdir -p "$ctx/extra-ca"
-cp -al /usr/share/dotnet "$ctx/dotnet" 2>/dev/null || cp -a /usr/share/dotnet "$ctx/dotnet"
+dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"   # /usr/share/dotnet here
+cp -al "$dotnet_root" "$ctx/dotnet" 2>/dev/null || cp -a "$dotnet_root" "$ctx/dotnet"
 cp /usr/local/share/ca-certificates/*.crt "$ctx/extra-ca/" 2>/dev/null || true
 build dotnet-aspnet -f build/compose-drill/dotnet.Dockerfile --target aspnet --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$RUNTIME_IMAGE" "$ctx"
 build dotnet-sdk -f build/compose-drill/dotnet.Dockerfile --target sdk --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$SDK_IMAGE" "$ctx"
@@ -297,9 +301,10 @@ BASE=https://localhost
 
 dc() { docker compose -f docker-compose.prod.yml "$@"; }     # the drill's own look-ups (not runbook lines)
 psql_count() { dc exec -T pgvector psql -U engramia -d engramia -tAc "$1" 2>/dev/null | tr -d '\r\n'; }
-# "<rows> <md5>" of memory_data read in the database: works in maintenance mode and at any migration.
+# "<rows> <md5>" of the patterns in memory_data, read in the database: works in maintenance mode and
+# at any migration (only the columns of the first migration, so a migration that adds one does not count).
 db_fingerprint() {
-  psql_count "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM (SELECT * FROM memory_data) t"
+  psql_count "SELECT count(*) || ' ' || coalesce(md5(string_agg(concat_ws('|', tenant_id, project_id, key, task, design::text, success_score), E'\n' ORDER BY tenant_id, project_id, key)), '-') FROM memory_data"
 }
 # "<count> <sha256>" of GET /v1/export: the sorted records as the API exports them.
 export_fingerprint() {
@@ -445,6 +450,11 @@ op "docker compose -f docker-compose.prod.yml up -d engramia-api"
 wait_api "$PREV_TAG_VALUE"
 ok "the recreated engramia-api still runs $PREV_TAG_VALUE (IMAGE_TAG is not exported; .env names the running release)"
 maintenance_checks "step 3"
+note "(troubleshooting 'API returns 503 for all endpoints': where does the maintenance come from?)"
+op "grep ENGRAMIA_MAINTENANCE .env"
+op "docker compose -f docker-compose.prod.yml exec -T engramia-api ./Engramia.Api maintenance status"
+grep -q '^maintenance: ' "$DRILL_DIR/out" || fail "maintenance status printed no state"
+ok "troubleshooting '503 for all endpoints': .env holds ENGRAMIA_MAINTENANCE=true (fixed in step 7); shared switch: $(grep -m1 '^maintenance: ' "$DRILL_DIR/out")"
 preserved "step 3"
 
 step "Step 4: pull the new image"
