@@ -7,36 +7,50 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Engramia.Infrastructure.Jobs;
 
 /// <summary>
-/// <see cref="IJobQueue"/> over the <c>jobs</c> table. The claim is one UPDATE per provider —
+/// <see cref="IJobQueue"/> over the <c>jobs</c> table. The claim is one UPDATE per provider, fair
+/// across tenants (round robin by each tenant's oldest runnable job) —
 /// PostgreSQL locks candidate rows with <c>FOR UPDATE SKIP LOCKED</c> so replicas never take the same
 /// row; SQLite has a single writer, so the statement alone is atomic — stamping a lease token that is
 /// unique to the claim. Everything after the claim matches on that token.
 /// </summary>
 internal sealed class JobQueue(EngramiaDbContext db, JobOptions options, TimeProvider clock) : IJobQueue
 {
-    private const string PostgresClaim = """
-        UPDATE jobs
-           SET status = 'running', started_at = {0}, attempts = attempts + 1, lease_owner = {1}, lease_expires_at = {2}
-         WHERE id IN (
-               SELECT id FROM jobs
-                WHERE attempts < max_attempts
-                  AND ((status = 'pending' AND (scheduled_at IS NULL OR scheduled_at <= {0}))
-                    OR (status = 'running' AND lease_expires_at < {0} AND (expires_at IS NULL OR expires_at > {0})))
-                ORDER BY created_at, id
-                LIMIT {3}
-                FOR UPDATE SKIP LOCKED)
+    /// <summary>Pending and due, or running with an expired lease (its worker died) and not past its expiry.</summary>
+    private const string Runnable = """
+        j.attempts < j.max_attempts
+           AND ((j.status = 'pending' AND (j.scheduled_at IS NULL OR j.scheduled_at <= {0}))
+             OR (j.status = 'running' AND j.lease_expires_at < {0} AND (j.expires_at IS NULL OR j.expires_at > {0})))
         """;
 
-    private const string SqliteClaim = """
+    /// <summary>
+    /// Runnable jobs in claiming order, fair across tenants (issue 13, L6): a job's turn is its rank
+    /// among its tenant's runnable jobs plus the tenant's jobs already running, so one job of every
+    /// waiting tenant goes before any tenant's next, and a tenant whose backlog keeps workers busy
+    /// waits behind a tenant with nothing running. Ties go to the older job. The outer filter repeats
+    /// <see cref="Runnable"/> so PostgreSQL re-checks a row another claimer just took.
+    /// </summary>
+    private const string Candidates = $$"""
+        SELECT j.id FROM jobs j
+          JOIN (SELECT j.id, row_number() OVER (PARTITION BY j.tenant_id ORDER BY j.created_at, j.id) AS turn
+                  FROM jobs j WHERE {{Runnable}}) t ON t.id = j.id
+          LEFT JOIN (SELECT b.tenant_id, count(*) AS busy FROM jobs b
+                      WHERE b.status = 'running' AND b.lease_expires_at >= {0}
+                      GROUP BY b.tenant_id) r ON r.tenant_id = j.tenant_id
+         WHERE {{Runnable}}
+         ORDER BY t.turn + COALESCE(r.busy, 0), j.created_at, j.id
+         LIMIT {3}
+        """;
+
+    private const string PostgresClaim = $$"""
         UPDATE jobs
            SET status = 'running', started_at = {0}, attempts = attempts + 1, lease_owner = {1}, lease_expires_at = {2}
-         WHERE id IN (
-               SELECT id FROM jobs
-                WHERE attempts < max_attempts
-                  AND ((status = 'pending' AND (scheduled_at IS NULL OR scheduled_at <= {0}))
-                    OR (status = 'running' AND lease_expires_at < {0} AND (expires_at IS NULL OR expires_at > {0})))
-                ORDER BY created_at, id
-                LIMIT {3})
+         WHERE id IN ({{Candidates}} FOR UPDATE OF j SKIP LOCKED)
+        """;
+
+    private const string SqliteClaim = $$"""
+        UPDATE jobs
+           SET status = 'running', started_at = {0}, attempts = attempts + 1, lease_owner = {1}, lease_expires_at = {2}
+         WHERE id IN ({{Candidates}})
         """;
 
     private static readonly DateTimeOffsetToBinaryConverter SqliteTime = new();

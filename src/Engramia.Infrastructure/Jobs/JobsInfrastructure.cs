@@ -12,6 +12,7 @@ public static class JobsInfrastructure
     public const string MaxConcurrentVariable = "ENGRAMIA_JOB_MAX_CONCURRENT";
     public const string LeaseVariable = "ENGRAMIA_JOB_LEASE_SECONDS";
     public const string RetentionVariable = "ENGRAMIA_JOB_RETENTION_DAYS";
+    public const string MaxPendingVariable = "ENGRAMIA_JOB_MAX_PENDING_PER_TENANT";
 
     /// <summary>The durable queue, the job caller resolver and the worker settings (invalid values stop start-up, naming the variable).</summary>
     public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
@@ -29,5 +30,6 @@ public static class JobsInfrastructure
         MaxConcurrent = configuration.Int(MaxConcurrentVariable, 3, min: 1, max: 256),
         Lease = TimeSpan.FromSeconds(configuration.Double(LeaseVariable, 60, min: 1, max: 86_400)),
         RetentionDays = configuration.Int(RetentionVariable, 30, min: 0, max: 36_500),
+        MaxPendingPerTenant = configuration.Int(MaxPendingVariable, 100, min: 1, max: 1_000_000),
     };
 }

@@ -1,6 +1,9 @@
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Jobs.Execution;
+using Engramia.Domain.Common;
 using Engramia.Domain.Jobs;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Jobs.Async;
 
@@ -16,6 +19,7 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
     JobJson json,
     IApplicationDbContext db,
     IRequestContext caller,
+    JobOptions options,
     TimeProvider clock)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
@@ -30,6 +34,7 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
             return await next(message, cancellationToken);
         }
 
+        await EnsureQueueRoomAsync(caller.Scope.TenantId, cancellationToken);
         var now = clock.GetUtcNow();
         var job = new Job
         {
@@ -49,5 +54,20 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
         await db.SaveChangesAsync(cancellationToken);
         submission.Accept(new AcceptedJob(job.Id, job.Status));
         return default!;
+    }
+
+    /// <summary>
+    /// The per-tenant pending cap (issue 13, L6). A count, not a lock: concurrent submissions may pass
+    /// it by a few, which fairness in claiming tolerates; it exists to stop unbounded backlogs.
+    /// </summary>
+    private async Task EnsureQueueRoomAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var pending = await db.Jobs.CountAsync(j => j.TenantId == tenantId && j.Status == JobStatus.Pending, cancellationToken);
+        if (pending >= options.MaxPendingPerTenant)
+        {
+            throw new QuotaExceededException(
+                $"Too many queued jobs: this tenant already has {pending} pending (limit {options.MaxPendingPerTenant}). Wait for some to finish or run the request synchronously.",
+                new Dictionary<string, object?> { ["pending"] = pending, ["limit"] = options.MaxPendingPerTenant });
+        }
     }
 }

@@ -11,7 +11,8 @@ public interface IJobQueue
 {
     /// <summary>
     /// Atomically takes up to <paramref name="max"/> runnable jobs — pending and due, or running with
-    /// an expired lease (their worker died) — oldest first, marks them running under a new lease
+    /// an expired lease (their worker died) — round robin across tenants, each tenant's oldest first
+    /// (one job of every waiting tenant before a second of any) — marks them running under a new lease
     /// token and counts the attempt. Concurrent callers never receive the same job.
     /// </summary>
     Task<IReadOnlyList<Job>> ClaimAsync(string workerId, int max, CancellationToken cancellationToken);

@@ -18,6 +18,12 @@ public sealed class JobOptions
     /// <summary><c>ENGRAMIA_JOB_RETENTION_DAYS</c> (default 30; 0 keeps jobs forever): finished jobs older than this are purged.</summary>
     public int RetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// <c>ENGRAMIA_JOB_MAX_PENDING_PER_TENANT</c> (default 100): a tenant's queued (pending) jobs beyond
+    /// which a new async request is refused with 429, so one tenant cannot fill the queue.
+    /// </summary>
+    public int MaxPendingPerTenant { get; set; } = 100;
+
     /// <summary>How often the worker expires overdue jobs and purges old ones.</summary>
     public TimeSpan HousekeepingInterval { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,6 +1,8 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Domain.Common;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Keys.RevokeKey;
 
@@ -13,12 +15,24 @@ public sealed record RevokeKeyCommand(string KeyId) : ICommand<RevokedKey>, IReq
 public sealed class RevokeKeyHandler(IApplicationDbContext db, IRequestContext context, IAuthSettings settings, ApiKeyCache cache, IAuditLog audit, TimeProvider clock)
     : ICommandHandler<RevokeKeyCommand, RevokedKey>
 {
+    public const string AlreadyRevoked = "Key is already revoked.";
+
     public async ValueTask<RevokedKey> Handle(RevokeKeyCommand command, CancellationToken cancellationToken)
     {
         var caller = KeyManagement.RequireCaller(settings, context);
-        var key = await KeyManagement.FindActionableAsync(db, context, caller, command.KeyId, "revoke", "Key is already revoked.", cancellationToken);
-        key.Revoke(clock.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
+        var key = await KeyManagement.FindActionableAsync(db, context, caller, command.KeyId, "revoke", AlreadyRevoked, cancellationToken);
+
+        // One conditional statement decides the winner of concurrent revokes: only the request that
+        // changed the row answers 200 and writes the audit row (issue 13, L5).
+        var now = clock.GetUtcNow();
+        var revoked = await db.ApiKeys
+            .Where(k => k.Id == key.Id && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken) == 1;
+        if (!revoked)
+        {
+            throw new ConflictException(AlreadyRevoked, "ERROR");
+        }
+
         cache.Evict(key.KeyHash);
 
         audit.Emit("key_revoked", ("key_id", key.Id), ("ip", context.ClientIp));

@@ -3,6 +3,12 @@ namespace Engramia.Application.Memory.Common;
 /// <summary>Pattern quota (§2.0.10): throws <c>QuotaExceededException</c> when adding <c>additional</c> patterns is refused.</summary>
 public interface IPatternQuota
 {
+    /// <summary>
+    /// Counts the scope's patterns. Authoritative only when called inside the transaction that holds
+    /// the scope's write lock (<see cref="IScopeWriteLock"/>): concurrent writers then see each other's
+    /// rows. On refusal that transaction is rolled back (releasing the lock) before the audit row is
+    /// written and the exception thrown.
+    /// </summary>
     Task EnsureCanAddAsync(int additional, CancellationToken cancellationToken);
 }
 

@@ -22,6 +22,7 @@ public sealed class PatternQuota(IApplicationDbContext db, IRequestContext conte
             var cap = (int)Math.Floor(limit * settings.ProjectQuotaShare);
             if (current >= cap)
             {
+                await RollBackCallerAsync(cancellationToken);
                 await audit.StoreAsync("quota_exceeded", "project", scope.ProjectId, new Dictionary<string, object?> { ["current"] = current, ["limit"] = cap, ["level"] = "project" }, cancellationToken);
                 var pct = (int)Math.Round(settings.ProjectQuotaShare * 100);
                 throw new QuotaExceededException(
@@ -32,10 +33,20 @@ public sealed class PatternQuota(IApplicationDbContext db, IRequestContext conte
 
         if (context.KeyMaxPatterns is { } keyMax && current >= keyMax)
         {
+            await RollBackCallerAsync(cancellationToken);
             await audit.StoreAsync("quota_exceeded", "api_key", context.KeyId, new Dictionary<string, object?> { ["current"] = current, ["limit"] = keyMax, ["level"] = "key" }, cancellationToken);
             throw new QuotaExceededException(
                 "Pattern quota reached. Delete old patterns or upgrade your plan.",
                 new Dictionary<string, object?> { ["current"] = current, ["limit"] = keyMax });
+        }
+    }
+
+    /// <summary>The refusal's audit row must outlive the caller's transaction, which is abandoned anyway.</summary>
+    private async Task RollBackCallerAsync(CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            await transaction.RollbackAsync(cancellationToken);
         }
     }
 }

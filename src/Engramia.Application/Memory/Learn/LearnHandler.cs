@@ -10,8 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Engramia.Application.Memory.Learn;
 
 /// <summary>
-/// Learn (§3.2). The duplicate check and the write run in one transaction under the scope's write
-/// lock, so parallel learns of one task store it once and never lose the better score.
+/// Learn (§3.2). The quota check, the duplicate check and the write run in one transaction under the
+/// scope's write lock, so parallel learns of one task store it once, never lose the better score and
+/// never pass the pattern quotas together.
 /// </summary>
 public sealed class LearnHandler(
     IApplicationDbContext db,
@@ -25,6 +26,7 @@ public sealed class LearnHandler(
 {
     public async ValueTask<LearnResult> Handle(LearnCommand request, CancellationToken cancellationToken)
     {
+        // Early refusal spares the embedding call; the authoritative check runs under the scope lock below.
         await quota.EnsureCanAddAsync(0, cancellationToken);
         MemoryGuards.RequireText(request.Task);
         MemoryGuards.RequireText(request.Code, MemoryConstants.CodeMaxChars);
@@ -36,6 +38,7 @@ public sealed class LearnHandler(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await scopeLock.AcquireAsync(scope, cancellationToken);
+        await quota.EnsureCanAddAsync(0, cancellationToken);
 
         var existing = await db.Patterns.AsNoTracking()
             .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
@@ -63,11 +66,12 @@ public sealed class LearnHandler(
             : await db.Patterns.FirstAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == key, cancellationToken);
         if (pattern is null)
         {
-            pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = task, Design = design };
+            pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = task, Design = design, AuthorKeyId = context.KeyId };
             db.Patterns.Add(pattern);
         }
 
-        // A replacement overwrites the whole record: reuse count, timestamp and author start again.
+        // A replacement overwrites the record (reuse count and timestamp start again) but keeps its
+        // author: a better score must not hand another key the right to delete it (issue 13, L1).
         pattern.Task = task;
         pattern.Design = design;
         pattern.SuccessScore = request.EvalScore;
@@ -77,7 +81,6 @@ public sealed class LearnHandler(
         pattern.Classification = request.Classification;
         pattern.Source = request.Source;
         pattern.RunId = request.RunId;
-        pattern.AuthorKeyId = context.KeyId;
         pattern.Redacted = redacted;
         pattern.Extras = null;
 

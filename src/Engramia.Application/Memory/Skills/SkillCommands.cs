@@ -31,11 +31,17 @@ public sealed class RegisterSkillsValidator : AbstractValidator<RegisterSkillsCo
     }
 }
 
-public sealed class RegisterSkillsHandler(IApplicationDbContext db, IRequestContext context) : ICommandHandler<RegisterSkillsCommand, RegisterSkillsResult>
+/// <summary>
+/// Read-then-write under the scope's write lock, so concurrent registrations of one key (or of new
+/// keys racing for the next sequence number) apply one after another instead of colliding (issue 13, L4).
+/// </summary>
+public sealed class RegisterSkillsHandler(IApplicationDbContext db, IRequestContext context, IScopeWriteLock scopeLock) : ICommandHandler<RegisterSkillsCommand, RegisterSkillsResult>
 {
     public async ValueTask<RegisterSkillsResult> Handle(RegisterSkillsCommand command, CancellationToken cancellationToken)
     {
         var scope = context.Scope;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await scopeLock.AcquireAsync(scope, cancellationToken);
         var entry = await db.Skills.FirstOrDefaultAsync(s => s.TenantId == scope.TenantId && s.ProjectId == scope.ProjectId && s.PatternKey == command.PatternKey, cancellationToken);
         if (command.Skills.Count == 0)
         {
@@ -54,6 +60,7 @@ public sealed class RegisterSkillsHandler(IApplicationDbContext db, IRequestCont
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new RegisterSkillsResult(skills.Count);
     }
 }

@@ -20,6 +20,7 @@ public sealed partial class ImportBatchWriter(
     IApplicationDbContext db,
     IRequestContext context,
     IScopeWriteLock scopeLock,
+    IPatternQuota quota,
     IVectorIndex index,
     AiProviders providers,
     TimeProvider clock,
@@ -51,6 +52,9 @@ public sealed partial class ImportBatchWriter(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await scopeLock.AcquireAsync(scope, cancellationToken);
+        // The authoritative quota check: under the lock, concurrent imports and learns see each
+        // other's rows and cannot pass the pattern quotas together (issue 13, M9).
+        await quota.EnsureCanAddAsync(rows.Count, cancellationToken);
         var keys = candidates.Select(r => r.Key).ToList();
         var existing = await db.Patterns
             .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))

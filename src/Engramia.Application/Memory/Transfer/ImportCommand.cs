@@ -67,6 +67,7 @@ public sealed class ImportHandler(IPatternQuota quota, ImportBatchWriter writer,
 {
     public async ValueTask<ImportResult> Handle(ImportCommand command, CancellationToken cancellationToken)
     {
+        // Early refusal spares the embedding calls; ImportBatchWriter checks again under the scope lock.
         await quota.EnsureCanAddAsync(command.Records.Count, cancellationToken);
         var rows = new List<ImportRow>(command.Records.Count);
         var issues = new List<ValidationIssue>();

@@ -108,6 +108,7 @@ public sealed class ImportStreamHandler(IPatternQuota quota, ImportBatchWriter w
             return;
         }
 
+        // Early refusal spares the embedding calls; ImportBatchWriter checks again under the scope lock.
         await quota.EnsureCanAddAsync(batch.Count, cancellationToken);
         var outcome = await writer.WriteAsync(batch, overwrite, cancellationToken);
         progress.Imported += outcome.Imported;
