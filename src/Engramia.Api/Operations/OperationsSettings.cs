@@ -30,6 +30,10 @@ public sealed class OperationsSettings
     public bool OtelInsecure { get; init; }
     /// <summary>Read here only so a malformed <c>STRIPE_API_BASE</c> stops start-up; billing reads it per call.</summary>
     public Uri StripeApiBase { get; init; } = new("https://api.stripe.com");
+    /// <summary>Read here only so a malformed <c>ENGRAMIA_PUBLIC_URL</c> stops start-up; billing reads it per call.</summary>
+    public Uri? PublicUrl { get; init; }
+    /// <summary>Read here only so a malformed <c>ENGRAMIA_DASHBOARD_URL</c> stops start-up; billing reads it per call.</summary>
+    public Uri? DashboardUrl { get; init; }
 
     public static OperationsSettings From(IConfiguration config) => new()
     {
@@ -52,6 +56,8 @@ public sealed class OperationsSettings
         OtelServiceName = config.Text("ENGRAMIA_OTEL_SERVICE_NAME") ?? "engramia-api",
         OtelInsecure = config.Flag("OTEL_EXPORTER_OTLP_INSECURE"),
         StripeApiBase = AbsoluteUri(config, "STRIPE_API_BASE", "https://api.stripe.com"),
+        PublicUrl = OptionalAbsoluteUri(config, "ENGRAMIA_PUBLIC_URL"),
+        DashboardUrl = OptionalAbsoluteUri(config, "ENGRAMIA_DASHBOARD_URL"),
     };
 
     private static List<string> List(string? raw) =>
@@ -98,6 +104,9 @@ public sealed class OperationsSettings
 
         return raw;
     }
+
+    private static Uri? OptionalAbsoluteUri(IConfiguration config, string name) =>
+        config.Text(name) is null ? null : AbsoluteUri(config, name, "");
 
     private static Uri AbsoluteUri(IConfiguration config, string name, string fallback)
     {

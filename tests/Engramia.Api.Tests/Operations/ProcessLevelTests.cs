@@ -14,6 +14,8 @@ public sealed class OperationsStartupValidationTests
     [TestCase("ENGRAMIA_TRUSTED_PROXIES", "10.0.0.0/8,not-an-ip")]
     [TestCase("ENGRAMIA_REDIS_URL", "redis://host:notaport")]
     [TestCase("ENGRAMIA_OTEL_ENDPOINT", "collector:4317")]
+    [TestCase("ENGRAMIA_PUBLIC_URL", "api.example.com")]
+    [TestCase("ENGRAMIA_DASHBOARD_URL", "ftp://app.example.com")]
     [TestCase("ENGRAMIA_HEALTH_PROBE_TIMEOUT", "soon")]
     [TestCase("ENGRAMIA_MAINTENANCE_POLL_INTERVAL", "-1")]
     public async Task An_invalid_operations_setting_refuses_to_start_naming_the_variable(string variable, string value)
