@@ -722,10 +722,12 @@ ok "pgvector back: deep health ok, storage ok, without touching engramia-api"
 preserved "after the storage row" export
 
 step "Troubleshooting: 429 under load, then the documented variables"
-rate_round() { # requests: sends them to GET /v1/metrics through Caddy; prints "<ok count> <first 429 index> <its detail>"
+# GET /v1/keys: a path no earlier step calls, so its per-IP bucket starts empty (earlier steps' calls to
+# other paths in the same minute would shift the first 429).
+rate_round() { # requests: sends them to GET /v1/keys through Caddy; prints "<ok count> <first 429 index>"
   local n="$1" i code first=0 okc=0
   for i in $(seq 1 "$n"); do
-    code="$(status_of -H "Authorization: Bearer $KEY" "$BASE/v1/metrics")"
+    code="$(status_of -H "Authorization: Bearer $KEY" "$BASE/v1/keys")"
     if [ "$code" = 200 ]; then okc=$((okc + 1)); elif [ "$code" = 429 ] && [ "$first" = 0 ]; then first=$i; cp "$DRILL_DIR/last.json" "$DRILL_DIR/429.json"; fi
   done
   printf '%s %s\n' "$okc" "$first"
