@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Engramia.Domain.Memory.Algorithms;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
@@ -8,7 +9,7 @@ namespace Engramia.Bench;
 
 /// <summary>
 /// Fills the benchmark scope with N patterns (row, vector and one eval record each) by binary COPY,
-/// in the service's own schema. The vectors are real local-MiniLM embeddings of the task texts.
+/// in the service's own schema, with the learn near-duplicate signature the service would store. The vectors are real local-MiniLM embeddings of the task texts.
 /// </summary>
 public static class Seeder
 {
@@ -43,11 +44,12 @@ public static class Seeder
         var scores = Enumerable.Range(0, count).Select(_ => Math.Round(4 + random.NextDouble() * 6, 2)).ToArray();
 
         await using (var writer = await conn.BeginBinaryImportAsync(
-            "COPY memory_data (tenant_id, project_id, key, task, design, success_score, reuse_count, timestamp, updated_at, classification, source, redacted) FROM STDIN (FORMAT BINARY)"))
+            "COPY memory_data (tenant_id, project_id, key, task, design, success_score, reuse_count, timestamp, updated_at, classification, source, redacted, word_count, word_set_hash) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < count; i++)
             {
                 var task = TaskTexts.Task(i);
+                var signature = DedupSignature.Of(task);
                 var design = $$"""{"code": "def run():\n    # {{task.Replace("\"", "'", StringComparison.Ordinal)}}\n    return {{i}}", "classification": "internal", "source": "bench"}""";
                 await writer.StartRowAsync();
                 await writer.WriteAsync(tenant);
@@ -62,6 +64,25 @@ public static class Seeder
                 await writer.WriteAsync("internal");
                 await writer.WriteAsync("bench");
                 await writer.WriteAsync(false);
+                await writer.WriteAsync(signature.WordCount);
+                await writer.WriteAsync(signature.SetHash);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY pattern_dedup_tokens (tenant_id, project_id, token, key) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                foreach (var token in DedupSignature.Of(TaskTexts.Task(i)).StoredTokens)
+                {
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(tenant);
+                    await writer.WriteAsync(project);
+                    await writer.WriteAsync(token);
+                    await writer.WriteAsync(keys[i]);
+                }
             }
 
             await writer.CompleteAsync();
@@ -103,7 +124,7 @@ public static class Seeder
             await writer.CompleteAsync();
         }
 
-        await using (var analyze = new NpgsqlCommand("ANALYZE memory_data; ANALYZE memory_embeddings; ANALYZE eval_records;", conn))
+        await using (var analyze = new NpgsqlCommand("ANALYZE memory_data; ANALYZE memory_embeddings; ANALYZE eval_records; ANALYZE pattern_dedup_tokens;", conn))
         {
             await analyze.ExecuteNonQueryAsync();
         }

@@ -9,6 +9,7 @@ using Engramia.Infrastructure.Billing;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
+using Engramia.Infrastructure.Persistence.Dedup;
 using Engramia.Infrastructure.Persistence.Governance;
 using Engramia.Infrastructure.Persistence.Search;
 using Microsoft.EntityFrameworkCore;
@@ -97,5 +98,6 @@ public static class DependencyInjection
             ExportConcurrency = configuration.Int("ENGRAMIA_EXPORT_CONCURRENCY", 2, min: 1),
         });
         services.AddScoped<IScopeWriteLock, ScopeWriteLock>();
+        services.AddScoped<INearDuplicateLookup, NearDuplicateLookup>();
     }
 }

@@ -1,3 +1,4 @@
+using Engramia.Infrastructure.Persistence.Dedup;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -27,6 +28,8 @@ public sealed class DatabaseMigrations(EngramiaDbContext db)
     /// <summary>The id EF Core uses to mean "no migration applied" (Alembic's <c>base</c>).</summary>
     public const string Base = "0";
 
+    private const int BackfillBatch = 1_000;
+
     public async Task<MigrationState> GetStateAsync(CancellationToken cancellationToken)
     {
         var all = db.Database.GetMigrations().ToList();
@@ -38,6 +41,12 @@ public sealed class DatabaseMigrations(EngramiaDbContext db)
     {
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync(target is null or "head" ? null : Resolve(target), cancellationToken: cancellationToken);
+
+        // Rows older than the learn signature get it now (batched); a no-op once every row has one.
+        if ((await GetStateAsync(cancellationToken)).Pending.Count == 0)
+        {
+            await new DedupSignatureBackfill(db).RunAsync(BackfillBatch, cancellationToken);
+        }
     }
 
     /// <summary>Steps back: <c>-N</c> undoes the newest N applied migrations; a name or <c>base</c>/<c>0</c> goes to that point.</summary>

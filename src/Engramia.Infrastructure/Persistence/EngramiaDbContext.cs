@@ -5,6 +5,7 @@ using Engramia.Domain.Jobs;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Operations;
 using Engramia.Domain.Tenancy;
+using Engramia.Infrastructure.Persistence.Dedup;
 using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Infrastructure.Persistence;
@@ -40,6 +41,18 @@ public abstract class EngramiaDbContext(DbContextOptions options) : DbContext(op
 
     /// <summary>True when the context talks to PostgreSQL (vector search in the database).</summary>
     public abstract bool IsPostgres { get; }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await DedupSignatureSync.ApplyAsync(this, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        DedupSignatureSync.Apply(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

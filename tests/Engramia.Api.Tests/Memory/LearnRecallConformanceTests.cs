@@ -386,6 +386,21 @@ public sealed class LearnRecallConformanceTests(string storage) : MemoryTestBase
     }
 
     [Test]
+    public async Task Parallel_learns_of_near_duplicate_variants_store_one_pattern_with_the_best_score()
+    {
+        // 13 shared words, each variant adds at most one: every pair has J ≥ 0.92, none are equal sets.
+        var client = Client();
+        const string base13 = "read the nightly sales csv export and sum revenue per region into one report";
+        string[] variants = [base13, base13.ToUpperInvariant(), base13 + " quickly", "quickly " + base13, base13 + "\tnow", string.Join(' ', base13.Split(' ').Reverse())];
+        var results = await Task.WhenAll(variants.Select((task, i) => LearnAsync(client, task, "code " + i, i + 1.0)));
+        Assert.That(results.Select(r => r.Status), Is.All.EqualTo(200));
+        var metrics = (await GetAsync(client, "/v1/metrics")).Body!;
+        Assert.That(metrics["pattern_count"]!.GetValue<int>(), Is.LessThanOrEqualTo(2), "variants adding different words may be two apart (J < 0.92), never more");
+        var best = (await RecallAsync(client, new { task = base13, limit = 5 })).Body!["matches"]!.AsArray().Max(m => D(m!["pattern"]!["success_score"]));
+        Assert.That(best, Is.EqualTo(6.0));
+    }
+
+    [Test]
     public async Task Parallel_recalls_never_lose_a_reuse_increment()
     {
         var client = Client();

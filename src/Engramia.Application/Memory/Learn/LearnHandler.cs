@@ -10,20 +10,26 @@ using Microsoft.EntityFrameworkCore;
 namespace Engramia.Application.Memory.Learn;
 
 /// <summary>
-/// Learn (§3.2). The quota check, the duplicate check and the write run in one transaction under the
-/// scope's write lock, so parallel learns of one task store it once, never lose the better score and
-/// never pass the pattern quotas together.
+/// Learn (§3.2). The duplicate check and the write run in one transaction under locks on the new
+/// task's signature keys (any two near-duplicate tasks share one), so parallel learns of one task
+/// store it once and never lose the better score, while unrelated anonymous learns do not wait.
+/// Learns subject to a pattern quota, and learns near the 100,000 cap, also take the scope lock
+/// (always after the keys), so they never pass a quota or the cap together.
 /// </summary>
 public sealed class LearnHandler(
     IApplicationDbContext db,
     IRequestContext context,
     IPatternQuota quota,
     IScopeWriteLock scopeLock,
+    INearDuplicateLookup duplicates,
     IVectorIndex index,
     AiProviders providers,
     MemorySettings settings,
     TimeProvider clock) : ICommandHandler<LearnCommand, LearnResult>
 {
+    /// <summary>Within this many patterns of the cap, concurrent learns of the scope are serialised so the cap holds exactly.</summary>
+    private const int NearCapMargin = 1_000;
+
     public async ValueTask<LearnResult> Handle(LearnCommand request, CancellationToken cancellationToken)
     {
         // Early refusal spares the embedding call; the authoritative check runs under the scope lock below.
@@ -37,25 +43,37 @@ public sealed class LearnHandler(
         var vector = embeddings is null ? null : await embeddings.EmbedAsync(task, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await scopeLock.AcquireAsync(scope, cancellationToken);
-        await quota.EnsureCanAddAsync(0, cancellationToken);
+        var signature = DedupSignature.Of(task);
 
-        var existing = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
-            .OrderBy(p => p.Key)
-            .Select(p => new { p.Key, p.Task, p.SuccessScore })
-            .ToListAsync(cancellationToken);
-        if (existing.Count >= MemoryConstants.PatternHardCap)
+        // Learns that could be near-duplicates of each other share a signature key and run one
+        // after the other; unrelated learns of the scope run in parallel.
+        await scopeLock.AcquireKeysAsync(scope, signature.LockKeys, cancellationToken);
+        var scopeLocked = !context.IsAnonymous;
+        if (scopeLocked)
+        {
+            // The authoritative quota check: quotas count the whole scope, so it is serialised.
+            await scopeLock.AcquireAsync(scope, cancellationToken);
+            await quota.EnsureCanAddAsync(0, cancellationToken);
+        }
+
+        var count = await CountAsync(scope, cancellationToken);
+        if (!scopeLocked && count >= MemoryConstants.PatternHardCap - NearCapMargin)
+        {
+            // Close to the cap the count must not race: the whole scope is serialised (after the keys, always in that order).
+            await scopeLock.AcquireAsync(scope, cancellationToken);
+            count = await CountAsync(scope, cancellationToken);
+        }
+
+        if (count >= MemoryConstants.PatternHardCap)
         {
             throw new Domain.Common.DomainValidationException(MemoryGuards.DomainDetail);
         }
 
-        var nearDuplicate = new NearDuplicate(task, MemoryConstants.LearnDuplicateJaccard);
-        var duplicate = existing.FirstOrDefault(p => nearDuplicate.Matches(p.Task));
+        var duplicate = await FindDuplicateAsync(scope, signature, cancellationToken);
         if (duplicate is not null && request.EvalScore <= duplicate.SuccessScore)
         {
             await transaction.CommitAsync(cancellationToken);
-            return new LearnResult(false, existing.Count);
+            return new LearnResult(false, count);
         }
 
         var now = clock.GetUtcNow();
@@ -115,8 +133,28 @@ public sealed class LearnHandler(
 
         await MemoryLists.TrimAsync(db, scope, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new LearnResult(true, existing.Count + (duplicate is null ? 1 : 0));
+        return new LearnResult(true, count + (duplicate is null ? 1 : 0));
     }
+
+    /// <summary>
+    /// The first stored pattern in key order (ordinal) whose task has word Jaccard ≥ 0.92: the
+    /// exact test over the indexed candidates, which include every pattern that can pass it.
+    /// </summary>
+    private async Task<NearDuplicateCandidate?> FindDuplicateAsync(Domain.Common.Scope scope, DedupSignature signature, CancellationToken cancellationToken)
+    {
+        if (signature.WordCount == 0)
+        {
+            return null;
+        }
+
+        var candidates = await duplicates.FindCandidatesAsync(scope, signature, cancellationToken);
+        return candidates
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .FirstOrDefault(c => TextSimilarity.Jaccard(TextSimilarity.Words(c.Task), signature.Words) >= MemoryConstants.LearnDuplicateJaccard);
+    }
+
+    private Task<int> CountAsync(Domain.Common.Scope scope, CancellationToken cancellationToken) =>
+        db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken);
 
     /// <summary>The task and design as stored: with redaction on, secrets and personal data are masked in both.</summary>
     private (string Task, string Design, bool Redacted) Clean(LearnCommand request)

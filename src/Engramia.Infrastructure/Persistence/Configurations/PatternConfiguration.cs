@@ -1,5 +1,6 @@
 using System.Globalization;
 using Engramia.Domain.Memory;
+using Engramia.Infrastructure.Persistence.Dedup;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -26,6 +27,11 @@ internal sealed class PatternConfiguration : IEntityTypeConfiguration<Pattern>
         // Keyset paging of GET /v1/patterns, newest first (read backwards).
         builder.HasIndex(p => new { p.TenantId, p.ProjectId, p.Timestamp, p.Key }).HasDatabaseName("idx_memory_data_scope_newest");
         builder.HasIndex(p => new { p.TenantId, p.Classification }).HasDatabaseName("idx_memory_data_classification");
+
+        // Learn's near-duplicate signature (DedupSignature), maintained on save; null until backfilled.
+        builder.Property<int?>(DedupColumns.WordCount);
+        builder.Property<long?>(DedupColumns.WordSetHash);
+        builder.HasIndex(DedupColumns.TenantId, DedupColumns.ProjectId, DedupColumns.WordSetHash).HasDatabaseName("idx_memory_data_word_set");
         builder.HasIndex(p => p.ExpiresAt).HasDatabaseName("idx_memory_data_expires").HasFilter("expires_at IS NOT NULL");
     }
 

@@ -566,6 +566,14 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<int?>("WordCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("word_count");
+
+                    b.Property<long?>("WordSetHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("word_set_hash");
+
                     b.HasKey("TenantId", "ProjectId", "Key");
 
                     b.HasIndex("ExpiresAt")
@@ -577,6 +585,9 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("TenantId", "ProjectId")
                         .HasDatabaseName("idx_memory_data_scope");
+
+                    b.HasIndex("TenantId", "ProjectId", "WordSetHash")
+                        .HasDatabaseName("idx_memory_data_word_set");
 
                     b.HasIndex("TenantId", "ProjectId", "Timestamp", "Key")
                         .HasDatabaseName("idx_memory_data_scope_newest");
@@ -875,6 +886,32 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Engramia.Infrastructure.Persistence.Dedup.PatternDedupToken", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("text")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.HasKey("TenantId", "ProjectId", "Token", "Key");
+
+                    b.HasIndex("TenantId", "ProjectId", "Key")
+                        .HasDatabaseName("idx_pattern_dedup_tokens_pattern");
+
+                    b.ToTable("pattern_dedup_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Engramia.Infrastructure.Persistence.PatternEmbedding", b =>
                 {
                     b.Property<string>("TenantId")
@@ -932,6 +969,15 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Engramia.Infrastructure.Persistence.Dedup.PatternDedupToken", b =>
+                {
+                    b.HasOne("Engramia.Domain.Memory.Pattern", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProjectId", "Key")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

@@ -552,6 +552,14 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
+                    b.Property<int?>("WordCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("word_count");
+
+                    b.Property<long?>("WordSetHash")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("word_set_hash");
+
                     b.HasKey("TenantId", "ProjectId", "Key");
 
                     b.HasIndex("ExpiresAt")
@@ -563,6 +571,9 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "ProjectId")
                         .HasDatabaseName("idx_memory_data_scope");
+
+                    b.HasIndex("TenantId", "ProjectId", "WordSetHash")
+                        .HasDatabaseName("idx_memory_data_word_set");
 
                     b.HasIndex("TenantId", "ProjectId", "Timestamp", "Key")
                         .HasDatabaseName("idx_memory_data_scope_newest");
@@ -859,6 +870,32 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Engramia.Infrastructure.Persistence.Dedup.PatternDedupToken", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.HasKey("TenantId", "ProjectId", "Token", "Key");
+
+                    b.HasIndex("TenantId", "ProjectId", "Key")
+                        .HasDatabaseName("idx_pattern_dedup_tokens_pattern");
+
+                    b.ToTable("pattern_dedup_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Engramia.Infrastructure.Persistence.PatternEmbedding", b =>
                 {
                     b.Property<string>("TenantId")
@@ -916,6 +953,15 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Engramia.Infrastructure.Persistence.Dedup.PatternDedupToken", b =>
+                {
+                    b.HasOne("Engramia.Domain.Memory.Pattern", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProjectId", "Key")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618
