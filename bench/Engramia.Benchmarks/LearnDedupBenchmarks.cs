@@ -6,8 +6,9 @@ namespace Engramia.Benchmarks;
 
 /// <summary>
 /// Learn's near-duplicate scan (§3.2 step 3): one new task against every stored task of the scope.
-/// <c>Exact</c> is the plain word-set Jaccard per stored task (the original code);
-/// <c>Prefiltered</c> is <see cref="NearDuplicate"/>, which gives the same answer.
+/// <c>Exact</c> is the plain word-set Jaccard per stored task (the original scan);
+/// <c>Signature</c> is what learn now computes in process instead: the new task's
+/// <see cref="DedupSignature"/>, whose tokens the database looks up (decision 0004).
 /// </summary>
 [MemoryDiagnoser]
 public class LearnDedupBenchmarks
@@ -33,9 +34,5 @@ public class LearnDedupBenchmarks
     }
 
     [Benchmark]
-    public int Prefiltered()
-    {
-        var near = new NearDuplicate(task, MemoryConstants.LearnDuplicateJaccard);
-        return Array.FindIndex(stored, near.Matches);
-    }
+    public int Signature() => DedupSignature.Of(task).LookupTokens.Count;
 }
