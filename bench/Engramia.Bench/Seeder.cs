@@ -22,8 +22,16 @@ public static class Seeder
         var model = args.Text("model", "all-MiniLM-L6-v2");
 
         var clock = Stopwatch.StartNew();
-        using var embedder = new Embedder();
-        var vectors = embedder.TaskVectors(count, args.Text("cache", "bench/.cache"));
+
+        // --vectors none: rows, signatures and eval records only (learn's lookup needs no vectors).
+        var withVectors = args.Text("vectors", "minilm") != "none";
+        float[][] vectors = [];
+        if (withVectors)
+        {
+            using var embedder = new Embedder();
+            vectors = embedder.TaskVectors(count, args.Text("cache", "bench/.cache"));
+        }
+
         var embedSeconds = clock.Elapsed.TotalSeconds;
 
         var builder = new NpgsqlDataSourceBuilder(connection);
@@ -88,21 +96,9 @@ public static class Seeder
             await writer.CompleteAsync();
         }
 
-        await using (var writer = await conn.BeginBinaryImportAsync(
-            "COPY memory_embeddings (tenant_id, project_id, key, embedding, dim, model) FROM STDIN (FORMAT BINARY)"))
+        if (withVectors)
         {
-            for (var i = 0; i < count; i++)
-            {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(tenant);
-                await writer.WriteAsync(project);
-                await writer.WriteAsync(keys[i]);
-                await writer.WriteAsync(new Vector(vectors[i]));
-                await writer.WriteAsync(384);
-                await writer.WriteAsync(model);
-            }
-
-            await writer.CompleteAsync();
+            await CopyVectorsAsync(conn, tenant, project, model, keys, vectors);
         }
 
         await using (var writer = await conn.BeginBinaryImportAsync(
@@ -132,5 +128,25 @@ public static class Seeder
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $$"""{"step":"seed","patterns":{{count}},"embed_seconds":{{embedSeconds:F1}},"total_seconds":{{clock.Elapsed.TotalSeconds:F1}}}"""));
         return 0;
+    }
+
+    private static async Task CopyVectorsAsync(NpgsqlConnection conn, string tenant, string project, string model, string[] keys, float[][] vectors)
+    {
+        await using (var writer = await conn.BeginBinaryImportAsync(
+            "COPY memory_embeddings (tenant_id, project_id, key, embedding, dim, model) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < keys.Length; i++)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(tenant);
+                await writer.WriteAsync(project);
+                await writer.WriteAsync(keys[i]);
+                await writer.WriteAsync(new Vector(vectors[i]));
+                await writer.WriteAsync(384);
+                await writer.WriteAsync(model);
+            }
+
+            await writer.CompleteAsync();
+        }
     }
 }

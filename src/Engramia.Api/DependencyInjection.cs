@@ -8,6 +8,7 @@ using Engramia.Application.Billing.Enforcement;
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs.Async;
+using Engramia.Application.Memory.Recall;
 using Mediator;
 
 namespace Engramia.Api;
@@ -19,6 +20,11 @@ public static class DependencyInjection
     {
         services.AddPipeline();
         services.AddSingleton<IBuildInfo, BuildInfo>();
+
+        // Recall's reuse boost goes behind the response in the web host (the CLI keeps ImmediateReuseBoost).
+        services.AddSingleton<ReuseBoostWriteBehind>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReuseBoostWriteBehind>());
+        services.AddScoped<IReuseBoostSink>(sp => sp.GetRequiredService<ReuseBoostWriteBehind>());
         services.AddControllers()
             .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateResponse.Create);

@@ -8,6 +8,7 @@ using Engramia.Application.Governance.Retention;
 using Engramia.Application.Jobs;
 using Engramia.Application.Keys;
 using Engramia.Application.Memory.Common;
+using Engramia.Application.Memory.Recall;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +31,7 @@ public static class DependencyInjection
         services.AddScoped<PatternSearch>();
         services.AddScoped<Memory.Transfer.ImportBatchWriter>();
         services.AddSingleton<Memory.Transfer.ExportSlots>();
+        services.AddScoped<IReuseBoostSink, ImmediateReuseBoost>();
         services.AddScoped<IPatternQuota, PatternQuota>();
         services.AddScoped<SubscriptionResolver>();
         services.AddScoped<SubscriptionPlanLimits>();

@@ -30,10 +30,12 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
         }
 
         IReadOnlyList<VectorHit> hits;
+        IReadOnlyList<PatternHit>? joined;
         try
         {
             var vector = await embeddings.EmbedAsync(query, cancellationToken);
-            hits = await index.SearchAsync(scope, vector, fetch, cancellationToken);
+            joined = await index.SearchPatternsAsync(scope, vector, fetch, cancellationToken);
+            hits = joined is null ? await index.SearchAsync(scope, vector, fetch, cancellationToken) : [];
         }
         catch (ProviderException ex)
         {
@@ -41,9 +43,14 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
             return (keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [], none);
         }
 
-        if (hits.Count < fetch)
+        if ((joined?.Count ?? hits.Count) < fetch)
         {
             await ReportForeignVectorsAsync(scope, embeddings, cancellationToken);
+        }
+
+        if (joined is not null)
+        {
+            return Rank(joined, fetch, evalWeighted);
         }
 
         var keys = hits.Select(h => h.Key).ToList();
@@ -71,6 +78,21 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
                 return (h.Key, p.Task, p.SuccessScore, p.Timestamp, h.Similarity, multipliers[h.Key]);
             }),
             fetch), details);
+    }
+
+    /// <summary>The same ranking as below, over hits that arrived with their rows and eval scores (one statement).</summary>
+    private static (List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details) Rank(IReadOnlyList<PatternHit> hits, int fetch, bool evalWeighted)
+    {
+        var details = new Dictionary<string, PatternDetails>(StringComparer.Ordinal);
+        foreach (var h in hits)
+        {
+            details[h.Key] = new PatternDetails(h.Design, h.ReuseCount);
+        }
+
+        var matches = evalWeighted
+            ? RecallRanking.EvalWeighted(hits.Select(h => (h.Key, h.Task, h.SuccessScore, h.Timestamp, h.Similarity, Scoring.EvalMultiplier(h.RecentScores))), fetch)
+            : RecallRanking.Plain(hits.Select(h => (h.Key, h.Task, h.SuccessScore, h.Timestamp, h.Similarity)));
+        return (matches, details);
     }
 
     public async Task<Dictionary<string, double>> EvalMultipliersAsync(Scope scope, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)

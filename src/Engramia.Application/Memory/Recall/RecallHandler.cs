@@ -8,9 +8,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Memory.Recall;
 
-public sealed class RecallHandler(IApplicationDbContext db, IRequestContext context, PatternSearch search, TimeProvider clock)
+public sealed class RecallHandler(IApplicationDbContext db, IRequestContext context, PatternSearch search, IReuseBoostSink boosts, TimeProvider clock)
     : ICommandHandler<RecallQuery, RecallResult>
 {
+    /// <summary>
+    /// At most this many candidates per recall, whatever the offset: the largest first page
+    /// (limit 50, dedup: 50 × 4 × 3) and no more. Deeper pages page through this ranked window;
+    /// past its end a page is empty with <c>has_more</c> false (docs/compatibility.md).
+    /// </summary>
+    public const int CandidateCap = 600;
+
     public async ValueTask<RecallResult> Handle(RecallQuery request, CancellationToken cancellationToken)
     {
         MemoryGuards.RequireText(request.Task);
@@ -18,7 +25,9 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
         var fetch = (request.Offset + request.Limit) * MemoryConstants.RecallOverFetch;
         var overFetch = request.Deduplicate ? MemoryConstants.DedupOverFetch : 1;
 
-        var (matches, details) = await search.CandidatesWithDetailsAsync(scope, request.Task, fetch * overFetch, request.EvalWeighted, cancellationToken);
+        var candidates = Math.Min(fetch * overFetch, CandidateCap);
+        await boosts.SettleAsync(scope, cancellationToken);
+        var (matches, details) = await search.CandidatesWithDetailsAsync(scope, request.Task, candidates, request.EvalWeighted, cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
         matches = RecallRanking.ApplyRecency(matches, now, request.RecencyWeight, request.RecencyHalfLifeDays);
         if (request.Deduplicate)
@@ -48,7 +57,7 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
             rows.ForEach(r => designs[r.Key] = new PatternDetails(r.Design, r.ReuseCount));
         }
 
-        await ReuseBoost.ApplyAsync(db, scope, keys, cancellationToken);
+        await boosts.BoostAsync(scope, keys, cancellationToken);
 
         var filtered = matches
             .Where(m => designs.ContainsKey(m.Key))

@@ -58,7 +58,12 @@ public static class RecallRanking
             .ToList();
     }
 
-    /// <summary>Groups tasks with word Jaccard &gt; 0.7 (transitively); keeps each group's best-scored member in list order.</summary>
+    /// <summary>
+    /// Groups tasks with word Jaccard &gt; 0.7 (transitively); keeps each group's best-scored member in list order.
+    /// Near-linear: only pairs that share a word among the first |A| − overlap + 1 words of each set
+    /// (prefix filtering, words in hash order) can exceed 0.7, so only those get the exact Jaccard;
+    /// the groups are the same as comparing every pair.
+    /// </summary>
     public static List<RankedMatch> Deduplicate(IReadOnlyList<RankedMatch> matches)
     {
         var parent = Enumerable.Range(0, matches.Count).ToArray();
@@ -74,20 +79,26 @@ public static class RecallRanking
         }
 
         var words = matches.Select(m => TextSimilarity.Words(m.Task)).ToArray();
+        var byPrefixWord = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < matches.Count; i++)
         {
-            for (var j = i + 1; j < matches.Count; j++)
+            foreach (var word in Prefix(words[i]))
             {
-                // Pairs already in one group cannot change the grouping; skip their Jaccard.
-                if (Find(i) == Find(j))
+                if (!byPrefixWord.TryGetValue(word, out var earlier))
                 {
-                    continue;
+                    byPrefixWord[word] = earlier = [];
                 }
 
-                if (TextSimilarity.Jaccard(words[i], words[j]) > MemoryConstants.RecallDedupJaccard)
+                foreach (var j in earlier)
                 {
-                    parent[Find(j)] = Find(i);
+                    // Pairs already in one group cannot change the grouping; skip their Jaccard.
+                    if (Find(i) != Find(j) && TextSimilarity.Jaccard(words[i], words[j]) > MemoryConstants.RecallDedupJaccard)
+                    {
+                        parent[Find(i)] = Find(j);
+                    }
                 }
+
+                earlier.Add(i);
             }
         }
 
@@ -103,5 +114,18 @@ public static class RecallRanking
 
         var keep = best.Values.ToHashSet();
         return matches.Where((_, i) => keep.Contains(i)).ToList();
+    }
+
+    /// <summary>A set with J &gt; 0.7 to this one shares at least <c>o</c> words (J ≤ |A∩B| / |A|), hence a word of this prefix.</summary>
+    private static IEnumerable<string> Prefix(HashSet<string> words)
+    {
+        var n = words.Count;
+        var overlap = 1;
+        while (overlap < n && !((double)overlap / n > MemoryConstants.RecallDedupJaccard))
+        {
+            overlap++;
+        }
+
+        return n == 0 ? [] : words.OrderBy(DedupSignature.WordHash).ThenBy(w => w, StringComparer.Ordinal).Take(n - overlap + 1);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Engramia.Domain.Common;
+using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
 using Microsoft.EntityFrameworkCore;
 using Pgvector;
@@ -50,6 +51,41 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
                 new Npgsql.NpgsqlParameter("k", k))
             .ToListAsync(cancellationToken);
         return rows;
+    }
+
+    public async Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, int k, CancellationToken cancellationToken)
+    {
+        if (k <= 0)
+        {
+            return [];
+        }
+
+        // Search, rows and eval scores in one statement (one round trip). The search runs first on
+        // its own (MATERIALIZED) so the planner keeps the HNSW ordered scan for it.
+        var dim = vector.Length.ToString(CultureInfo.InvariantCulture);
+        var sql = $"""
+                   WITH hits AS MATERIALIZED (
+                       SELECT key, embedding::vector({dim}) <=> @q::vector({dim}) AS distance
+                       FROM memory_embeddings
+                       WHERE tenant_id = @t AND project_id = @p AND dim = {dim}
+                       ORDER BY embedding::vector({dim}) <=> @q::vector({dim})
+                       LIMIT @k)
+                   SELECT h.key AS "Key", 1 - h.distance AS "Similarity", m.task AS "Task", m.success_score AS "SuccessScore",
+                          m.timestamp AS "Timestamp", m.design::text AS "Design", m.reuse_count AS "ReuseCount",
+                          ARRAY(SELECT e.overall FROM eval_records e
+                                WHERE e.tenant_id = @t AND e.project_id = @p AND e.agent_name = h.key
+                                ORDER BY e.id DESC LIMIT {MemoryConstants.EvalMultiplierWindow}) AS "RecentScores"
+                   FROM hits h
+                   JOIN memory_data m ON m.tenant_id = @t AND m.project_id = @p AND m.key = h.key
+                   ORDER BY h.distance
+                   """;
+        return await db.Database.SqlQueryRaw<PatternHit>(
+                sql,
+                new Npgsql.NpgsqlParameter("q", new Vector(vector)),
+                new Npgsql.NpgsqlParameter("t", scope.TenantId),
+                new Npgsql.NpgsqlParameter("p", scope.ProjectId),
+                new Npgsql.NpgsqlParameter("k", k))
+            .ToListAsync(cancellationToken);
     }
 
     public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>

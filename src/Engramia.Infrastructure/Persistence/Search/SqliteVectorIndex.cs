@@ -37,6 +37,10 @@ internal sealed class SqliteVectorIndex(SqliteDbContext db) : IVectorIndex
         return CosineRanking.TopK(vector, rows.Select(r => (r.Key, r.Embedding)), k);
     }
 
+    /// <summary>SQLite ranks in process: rows and eval records are read by the caller.</summary>
+    public Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, int k, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PatternHit>?>(null);
+
     public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
         db.Embeddings
             .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
