@@ -77,11 +77,13 @@ rm -rf "$DEPLOY_PATH"; mkdir -p "$DEPLOY_PATH" "$DRILL_DIR/data"
 cp deploy/docker-compose.prod.yml deploy/Caddyfile "$DEPLOY_PATH/"
 BOOTSTRAP_TOKEN="drill-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 METRICS_TOKEN="metrics-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+OPERATOR_TOKEN="operator-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 sed -e "s|^ENGRAMIA_DATABASE_URL=.*|ENGRAMIA_DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/$DRILL_DB|" \
     -e "s|^POSTGRES_PASSWORD=.*|POSTGRES_PASSWORD=drill|" \
     -e "s|^DOMAIN_API=.*|DOMAIN_API=localhost|" \
     -e "s|^ENGRAMIA_BOOTSTRAP_TOKEN=.*|ENGRAMIA_BOOTSTRAP_TOKEN=$BOOTSTRAP_TOKEN|" \
     -e "s|^ENGRAMIA_METRICS_TOKEN=.*|ENGRAMIA_METRICS_TOKEN=$METRICS_TOKEN|" \
+    -e "s|^ENGRAMIA_OPERATOR_TOKEN=.*|ENGRAMIA_OPERATOR_TOKEN=$OPERATOR_TOKEN|" \
     -e "s|^ENGRAMIA_JSON_LOGS=.*|ENGRAMIA_JSON_LOGS=false|" \
     -e "s|^GRAFANA_ADMIN_PASSWORD=.*|GRAFANA_ADMIN_PASSWORD=drill|" \
     deploy/.env.production.example > "$DEPLOY_PATH/.env"
@@ -455,11 +457,14 @@ ok "./Engramia.Api maintenance on: the running engramia-api answers 503 within o
 status="$(docker compose -f docker-compose.prod.yml exec -T engramia-api ./Engramia.Api maintenance status)"
 [[ "$status" == "maintenance: on "* ]] || fail "maintenance status: $status"
 ok "./Engramia.Api maintenance status: $status"
-curl -sf -X PUT $BASE/v1/admin/maintenance -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-  -d '{"enabled": false}' | python3 -m json.tool > "$DRILL_DIR/switch.json" || fail "PUT /v1/admin/maintenance (owner key) failed"
+code="$(http PUT /v1/admin/maintenance '{"enabled": false}' "$KEY")"
+[ "$code" = 403 ] || fail "PUT /v1/admin/maintenance with the owner key answered $code, expected 403 (operator only)"
+ok "PUT /v1/admin/maintenance with the owner key: 403 (the switch acts on every tenant: operator only)"
+curl -sf -X PUT $BASE/v1/admin/maintenance -H "Authorization: Bearer $OPERATOR_TOKEN" -H 'Content-Type: application/json' \
+  -d '{"enabled": false}' | python3 -m json.tool > "$DRILL_DIR/switch.json" || fail "PUT /v1/admin/maintenance (operator token) failed"
 [ "$(python3 -c "import json; print(json.load(open('$DRILL_DIR/switch.json'))['maintenance'])")" = False ] || fail "PUT answered $(cat "$DRILL_DIR/switch.json")"
 wait_maintenance off
-ok "PUT /v1/admin/maintenance {\"enabled\": false} with the owner key answers during maintenance and turns it off"
+ok "PUT /v1/admin/maintenance {\"enabled\": false} with ENGRAMIA_OPERATOR_TOKEN answers during maintenance and turns it off"
 status="$(docker compose -f docker-compose.prod.yml exec -T engramia-api ./Engramia.Api maintenance status)"
 [[ "$status" == "maintenance: off "* ]] || fail "maintenance status: $status"
 ok "./Engramia.Api maintenance status: $status"

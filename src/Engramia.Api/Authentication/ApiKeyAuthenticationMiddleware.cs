@@ -24,6 +24,9 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
 {
     private const string BearerPrefix = "Bearer ";
 
+    /// <summary>How the operator credential appears as the actor (for example in <c>maintenance status</c>).</summary>
+    public const string OperatorActor = "operator";
+
     public async Task InvokeAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
     {
         context.ClientIp ??= http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -33,9 +36,16 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             return;
         }
 
+        if (IsOperatorCall(http))
+        {
+            context.SetOperator(Scope.Default, OperatorActor);
+            await next(http);
+            return;
+        }
+
         if (await AuthenticateAsync(http, context, audit, keys) is { } failure)
         {
-            await ProblemResponses.WriteAsync(http, failure.Status, failure.Detail);
+            await ProblemResponses.WriteAsync(http, failure.Status, failure.Detail, failure.ErrorCode);
             return;
         }
 
@@ -46,6 +56,18 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     public static bool NeedsAuthentication(HttpContext http) =>
         http.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
 
+    /// <summary>The operator token on an endpoint marked <see cref="OperatorEndpointAttribute"/>; anywhere else it is just an unknown bearer.</summary>
+    private bool IsOperatorCall(HttpContext http)
+    {
+        if (settings.OperatorToken is not { } expected || http.GetEndpoint()?.Metadata.GetMetadata<OperatorEndpointAttribute>() is null)
+        {
+            return false;
+        }
+
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith(BearerPrefix, StringComparison.Ordinal) && FixedTimeMatch(header[BearerPrefix.Length..], expected);
+    }
+
     private async Task<Failure?> AuthenticateAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
     {
         // 1. Dev mode: anonymous, but only with the explicit acknowledgement and never in production.
@@ -53,7 +75,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         {
             if (!settings.AllowNoAuth)
             {
-                return new Failure(503, "Dev auth mode requires ENGRAMIA_ALLOW_NO_AUTH=true to be set as a deliberate safety acknowledgement.");
+                return Misconfigured("Dev auth mode requires ENGRAMIA_ALLOW_NO_AUTH=true to be set as a deliberate safety acknowledgement.");
             }
 
             return Anonymous(context);
@@ -65,7 +87,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         {
             if (!settings.AllowNoAuth)
             {
-                return new Failure(503,
+                return Misconfigured(
                     "No API keys configured. Set ENGRAMIA_API_KEYS, use ENGRAMIA_AUTH_MODE=db, or set ENGRAMIA_ALLOW_NO_AUTH=true to explicitly allow unauthenticated access.");
             }
 
@@ -131,7 +153,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     {
         if (settings.IsProductionEnv)
         {
-            return new Failure(503, "Authentication cannot be disabled in a production environment.");
+            return Misconfigured("Authentication cannot be disabled in a production environment.");
         }
 
         LogAnonymous(logger);
@@ -143,7 +165,11 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     private static bool FixedTimeMatch(string token, string key) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private sealed record Failure(int Status, string Detail);
+    /// <summary>A 401, or a 503 whose <c>error_code</c> defaults to <c>STORAGE_ERROR</c> (the key lookup failed).</summary>
+    private sealed record Failure(int Status, string Detail, string? ErrorCode = null);
+
+    /// <summary>The deployment's auth settings refuse every request: a configuration matter, not storage (issue 13 L10).</summary>
+    private static Failure Misconfigured(string detail) => new(503, detail, "SERVICE_UNAVAILABLE");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated request accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]
     private static partial void LogAnonymous(ILogger logger);

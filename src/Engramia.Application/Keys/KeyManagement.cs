@@ -11,15 +11,18 @@ internal static class KeyManagement
     public const string NoKeyStore = "Key management requires DB auth mode (ENGRAMIA_DATABASE_URL must be configured).";
     public const string NotFound = "Key not found.";
 
+    /// <summary>The error code of key management's 503s: a configuration matter, not a storage failure (issue 13 L10).</summary>
+    public const string Unavailable = "SERVICE_UNAVAILABLE";
+
     /// <summary>503 without a key store; 503 for an anonymous caller (dev mode has no scope to manage keys in).</summary>
     public static Role RequireCaller(IAuthSettings settings, IRequestContext context)
     {
         if (!settings.HasKeyStore)
         {
-            throw new ServiceUnavailableException(NoKeyStore);
+            throw new ServiceUnavailableException(NoKeyStore, Unavailable);
         }
 
-        return context.Role ?? throw new ServiceUnavailableException("Key management requires an authenticated API key.");
+        return context.Role ?? throw new ServiceUnavailableException("Key management requires an authenticated API key.", Unavailable);
     }
 
     /// <summary>Nobody acts on a key that outranks them (upstream lets an admin rotate an owner key and read its secret).</summary>

@@ -50,6 +50,17 @@ public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
 
     public string? BootstrapToken => configuration.Text("ENGRAMIA_BOOTSTRAP_TOKEN");
 
+    public const string OperatorTokenVariable = "ENGRAMIA_OPERATOR_TOKEN";
+
+    /// <summary>Shortest operator token accepted at start-up: it unlocks a switch over every tenant.</summary>
+    public const int OperatorTokenMinLength = 32;
+
+    /// <summary>
+    /// <c>ENGRAMIA_OPERATOR_TOKEN</c>: the bearer credential of the service operator on operator endpoints
+    /// (the maintenance switch). No API key holds its rights; blank disables those endpoints over HTTP (the CLI remains).
+    /// </summary>
+    public string? OperatorToken => configuration.Text(OperatorTokenVariable);
+
     /// <summary><c>ENGRAMIA_ENV_AUTH_ROLE</c>; null when set to something that is not a role (the caller warns and uses owner).</summary>
     public Role? EnvAuthRole(out string? invalid)
     {
@@ -80,6 +91,12 @@ public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
         {
             return $"FATAL: ENGRAMIA_AUTH_MODE=dev is not permitted in environment '{env}'. Dev mode disables authentication, "
                    + "so the API would be open to anyone. Use ENGRAMIA_AUTH_MODE=db (API keys in the database) or env (ENGRAMIA_API_KEYS).";
+        }
+
+        if (OperatorToken is { Length: < OperatorTokenMinLength })
+        {
+            return $"FATAL: {OperatorTokenVariable} must be at least {OperatorTokenMinLength} characters: it switches maintenance for every tenant. "
+                   + "Generate one with `openssl rand -hex 32`, or leave it empty and use the `maintenance` CLI.";
         }
 
         if (Mode == AuthMode.Oidc)

@@ -83,7 +83,8 @@ public sealed class EnvModeTests : AuthTestBase
         {
             Assert.That((int)bootstrap.StatusCode, Is.EqualTo(503));
             Assert.That(await DetailAsync(bootstrap), Is.EqualTo("Key management requires DB auth mode (ENGRAMIA_DATABASE_URL must be configured)."));
-            Assert.That((await JsonAsync(bootstrap)).GetProperty("error_code").GetString(), Is.EqualTo("STORAGE_ERROR"));
+            // Issue 13 L10: a configuration matter, not a storage failure.
+            Assert.That((await JsonAsync(bootstrap)).GetProperty("error_code").GetString(), Is.EqualTo("SERVICE_UNAVAILABLE"));
             Assert.That((int)keys.StatusCode, Is.EqualTo(503));
             Assert.That((int)audit.StatusCode, Is.EqualTo(503));
             Assert.That(auditBody.GetProperty("error_code").GetString(), Is.EqualTo("SERVICE_UNAVAILABLE"));
@@ -176,7 +177,7 @@ public sealed class EnvModeWithoutKeysTests : AuthTestBase
         Assert.Multiple(() =>
         {
             Assert.That((int)response.StatusCode, Is.EqualTo(503));
-            Assert.That(body.GetProperty("error_code").GetString(), Is.EqualTo("STORAGE_ERROR"));
+            Assert.That(body.GetProperty("error_code").GetString(), Is.EqualTo("SERVICE_UNAVAILABLE"));
             Assert.That(body.GetProperty("detail").GetString(), Does.StartWith("No API keys configured."));
         });
     }

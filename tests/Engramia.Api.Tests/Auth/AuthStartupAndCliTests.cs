@@ -42,6 +42,18 @@ public sealed class AuthStartupRefusalTests
     }
 
     [Test]
+    public async Task A_short_operator_token_refuses_to_start()
+    {
+        var result = await ApiProcess.RunAsync(new Dictionary<string, string?> { ["ENGRAMIA_OPERATOR_TOKEN"] = "too-short" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Stderr, Does.StartWith("FATAL: ENGRAMIA_OPERATOR_TOKEN must be at least 32 characters"));
+        });
+    }
+
+    [Test]
     public async Task Oidc_mode_is_refused_as_unsupported()
     {
         var result = await ApiProcess.RunAsync(new Dictionary<string, string?> { ["ENGRAMIA_AUTH_MODE"] = "oidc" });

@@ -44,6 +44,31 @@ public sealed class DbModeKeyTests : AuthTestBase
         });
     }
 
+    /// <summary>Issue 13 L9: after first use, a right and a wrong token get the same answer, so guessing learns nothing.</summary>
+    [Test]
+    public async Task After_first_use_bootstrap_does_not_tell_a_right_token_from_a_wrong_one()
+    {
+        await BootstrapAsync();
+
+        var right = await SendAsync(HttpMethod.Post, "/v1/keys/bootstrap", null, new { bootstrap_token = BootstrapToken });
+        var wrong = await SendAsync(HttpMethod.Post, "/v1/keys/bootstrap", null, new { bootstrap_token = "wrong-token" });
+        var missing = await SendAsync(HttpMethod.Post, "/v1/keys/bootstrap", null, new { });
+
+        var rightBody = await JsonAsync(right);
+        foreach (var other in new[] { wrong, missing })
+        {
+            var body = await JsonAsync(other);
+            Assert.Multiple(() =>
+            {
+                Assert.That(other.StatusCode, Is.EqualTo(right.StatusCode));
+                Assert.That(body.GetProperty("detail").GetString(), Is.EqualTo(rightBody.GetProperty("detail").GetString()));
+                Assert.That(body.GetProperty("error_code").GetString(), Is.EqualTo(rightBody.GetProperty("error_code").GetString()));
+            });
+        }
+
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+    }
+
     [Test]
     public async Task Bootstrap_refuses_a_wrong_or_missing_token()
     {

@@ -40,10 +40,13 @@ public sealed class WithoutStripeTests : BillingTestBase
         var payload = Event("evt_1", "invoice.paid", new { customer = "cus_1" });
         var webhook = await DeliverAsync(payload, Sign(payload));
 
+        var checkoutBody = await JsonAsync(checkout);
         Assert.Multiple(async () =>
         {
             Assert.That((int)checkout.StatusCode, Is.EqualTo(503));
-            Assert.That((string?)(await JsonAsync(checkout))["detail"], Is.EqualTo("Checkout session creation failed."));
+            Assert.That((string?)checkoutBody["detail"], Is.EqualTo("Checkout session creation failed."));
+            // Issue 13 L10: Stripe is not configured; storage is fine.
+            Assert.That((string?)checkoutBody["error_code"], Is.EqualTo("SERVICE_UNAVAILABLE"));
             Assert.That((int)portal.StatusCode, Is.EqualTo(400));
             Assert.That((string?)(await JsonAsync(portal))["detail"], Does.Contain("Customer portal session creation failed"));
             Assert.That((int)webhook.StatusCode, Is.EqualTo(500));

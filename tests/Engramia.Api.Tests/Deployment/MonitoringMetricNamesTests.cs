@@ -86,7 +86,7 @@ public sealed partial class MonitoringMetricNamesTests : ApiTestBase
             ["ENGRAMIA_METRICS"] = "true",
             ["ENGRAMIA_METRICS_TOKEN"] = Token,
         });
-        using var client = factory.CreateClient();
+        using var client = EngramiaApiFactory.AsOperator(factory.CreateClient());
         var on = await client.PutAsync("/v1/admin/maintenance", new StringContent("""{"enabled":true}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.That(on.StatusCode, Is.EqualTo(HttpStatusCode.OK), await on.Content.ReadAsStringAsync());
         try

@@ -9,6 +9,16 @@ namespace Engramia.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class EngramiaApiFactory(IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
 {
+    /// <summary>The operator credential of test hosts: the only HTTP caller that may switch maintenance.</summary>
+    public const string OperatorToken = "test-operator-token-0123456789abcdef";
+
+    /// <summary>A client that presents <see cref="OperatorToken"/>.</summary>
+    public static HttpClient AsOperator(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorToken);
+        return client;
+    }
+
     public static Dictionary<string, string?> DefaultSettings() => new()
     {
         ["ENGRAMIA_STORAGE"] = "postgres",
@@ -16,6 +26,7 @@ public sealed class EngramiaApiFactory(IReadOnlyDictionary<string, string?>? ove
         ["ENGRAMIA_ENVIRONMENT"] = "test",
         ["ENGRAMIA_AUTH_MODE"] = "dev",
         ["ENGRAMIA_ALLOW_NO_AUTH"] = "true",
+        ["ENGRAMIA_OPERATOR_TOKEN"] = OperatorToken,
         // A fixture may send many requests to one path from one (unknown) address; rate-limit tests set their own limits.
         ["ENGRAMIA_RATE_LIMIT_DEFAULT"] = "1000000",
         ["ENGRAMIA_RATE_LIMIT_EXPENSIVE"] = "1000000",

@@ -18,7 +18,7 @@ public sealed class BodySizeLimitTests : ApiTestBase
     {
         var json = """{"enabled":false}""".PadRight(60);
 
-        var response = await Client.PutAsync("/v1/admin/maintenance", new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await EngramiaApiFactory.AsOperator(Client).PutAsync("/v1/admin/maintenance", new StringContent(json, Encoding.UTF8, "application/json"));
 
         var body = await JsonAsync(response);
         Assert.Multiple(() =>
@@ -37,7 +37,7 @@ public sealed class BodySizeLimitTests : ApiTestBase
     {
         var json = """{"enabled":false}""".PadRight(50);
 
-        var response = await Client.PutAsync("/v1/admin/maintenance", new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await EngramiaApiFactory.AsOperator(Client).PutAsync("/v1/admin/maintenance", new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }

@@ -11,10 +11,14 @@ public sealed class MaintenanceTests : ApiTestBase
         ["ENGRAMIA_MAINTENANCE_POLL_INTERVAL"] = "0.2",
     };
 
+    /// <summary>The switch is the operator's, whatever the auth mode.</summary>
+    [SetUp]
+    public void ActAsOperator() => EngramiaApiFactory.AsOperator(Client);
+
     [TearDown]
     public async Task LeaveMaintenance()
     {
-        using var client = Factory.CreateClient();
+        using var client = EngramiaApiFactory.AsOperator(Factory.CreateClient());
         await client.PutAsync("/v1/admin/maintenance", Json("""{"enabled":false}"""));
     }
 

@@ -23,7 +23,12 @@ public sealed class AuthorizationTests
         "credentials:role_models:write", "credentials:failover_chain:write", "credentials:role_cost_limits:write",
     ];
 
-    private static readonly string[] OwnerOnly = ["governance:backup_download", "*", "maintenance:write", "some:future_permission"];
+    private static readonly string[] OwnerOnly = ["governance:backup_download", "*", "some:future_permission"];
+
+    /// <summary>Issue 13 H3: permissions that act on every tenant belong to the operator, not to any role.</summary>
+    [TestCase("operator")]
+    public void No_role_holds_an_operator_only_permission(string permission) =>
+        Assert.That(Enum.GetValues<Role>().Where(r => PermissionMatrix.Allows(r, permission)), Is.Empty);
 
     private static IEnumerable<TestCaseData> Matrix()
     {
@@ -91,6 +96,30 @@ public sealed class AuthorizationTests
         var behaviour = new AuthorizationBehaviour<LearnSample, string>(context);
 
         Assert.That(await behaviour.Handle(new LearnSample(), Handled, CancellationToken.None), Is.EqualTo("handled"));
+    }
+
+    public sealed record SwitchSample : ICommand<string>, IRequirePermission
+    {
+        public static string Permission => Permissions.Operator;
+    }
+
+    [Test]
+    public async Task Only_the_operator_passes_an_operator_only_permission_not_even_an_anonymous_dev_caller()
+    {
+        var anonymous = new RequestContext();
+        anonymous.SetAnonymous(Scope.Default);
+        Assert.ThrowsAsync<ForbiddenException>(async () =>
+            await new AuthorizationBehaviour<SwitchSample, string>(anonymous).Handle(new SwitchSample(), (_, _) => ValueTask.FromResult("on"), CancellationToken.None));
+
+        var owner = new RequestContext();
+        owner.SetPrincipal(Scope.Default, "k", Role.Owner, null);
+        var operatorContext = new RequestContext();
+        operatorContext.SetOperator(Scope.Default, "cli:ops");
+
+        Assert.ThrowsAsync<ForbiddenException>(async () =>
+            await new AuthorizationBehaviour<SwitchSample, string>(owner).Handle(new SwitchSample(), (_, _) => ValueTask.FromResult("on"), CancellationToken.None));
+        Assert.That(await new AuthorizationBehaviour<SwitchSample, string>(operatorContext).Handle(new SwitchSample(), (_, _) => ValueTask.FromResult("on"), CancellationToken.None),
+            Is.EqualTo("on"));
     }
 
     [Test]

@@ -61,7 +61,7 @@ public sealed partial class CreateCheckoutHandler(
         if (priceId is null || !gateway.IsConfigured)
         {
             LogNotConfigured(logger, plan, interval, priceId is null ? "price id not set" : "STRIPE_SECRET_KEY not set");
-            throw new ServiceUnavailableException("Checkout session creation failed.");
+            throw new ServiceUnavailableException("Checkout session creation failed.", "SERVICE_UNAVAILABLE");
         }
 
         if (!redirects.IsAllowed(command.SuccessUrl, command.VouchedRequestBase) || !redirects.IsAllowed(command.CancelUrl, command.VouchedRequestBase))
@@ -87,7 +87,7 @@ public sealed partial class CreateCheckoutHandler(
         catch (BillingNotConfiguredException ex)
         {
             LogNotConfigured(logger, plan, interval, ex.Message);
-            throw new ServiceUnavailableException("Checkout session creation failed.");
+            throw new ServiceUnavailableException("Checkout session creation failed.", "SERVICE_UNAVAILABLE");
         }
         catch (BillingGatewayException ex)
         {

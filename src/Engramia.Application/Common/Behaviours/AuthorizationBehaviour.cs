@@ -28,7 +28,7 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(IRequestContext 
 
         if (Required == Permissions.Operator)
         {
-            throw new ForbiddenException($"Permission '{Required}' is held only by the operator (the CLI).");
+            throw new ForbiddenException($"Permission '{Required}' is held only by the operator (the CLI, or ENGRAMIA_OPERATOR_TOKEN on operator endpoints).");
         }
 
         if (!context.IsAnonymous)

@@ -34,15 +34,15 @@ public static class Permissions
     public const string AuditRead = "audit:read";
     public const string BillingRead = "billing:read";
     public const string BillingManage = "billing:manage";
-    public const string MaintenanceWrite = "maintenance:write";
     public const string GovernanceRead = "governance:read";
     public const string GovernanceWrite = "governance:write";
     public const string GovernanceAdmin = "governance:admin";
     public const string GovernanceDelete = "governance:delete";
 
     /// <summary>
-    /// Held only by the operator principal (the CLI), never by a key, not even through the owner's
-    /// wildcard: acts across tenants (billing overrides, key administration by id).
+    /// Held only by the operator principal (the CLI, or <c>ENGRAMIA_OPERATOR_TOKEN</c> on operator
+    /// endpoints), never by a key, not even through the owner's wildcard: acts across tenants (the
+    /// maintenance switch, billing overrides, key administration by id).
     /// </summary>
     public const string Operator = "operator";
 

@@ -22,12 +22,21 @@ public sealed partial class BootstrapHandler(
     {
         if (!settings.HasKeyStore)
         {
-            throw new ServiceUnavailableException(KeyManagement.NoKeyStore);
+            throw new ServiceUnavailableException(KeyManagement.NoKeyStore, KeyManagement.Unavailable);
         }
 
         var expected = settings.BootstrapToken
             ?? throw new ServiceUnavailableException(
-                "Bootstrap is disabled. Set ENGRAMIA_BOOTSTRAP_TOKEN in the server environment and supply it as 'bootstrap_token' in the request body.");
+                "Bootstrap is disabled. Set ENGRAMIA_BOOTSTRAP_TOKEN in the server environment and supply it as 'bootstrap_token' in the request body.",
+                KeyManagement.Unavailable);
+
+        // Once any key exists every caller gets the same 409, so a finished bootstrap no longer tells a
+        // right token from a wrong one (issue 13 L9); the check is repeated under the lock below.
+        if (await db.ApiKeys.AnyAsync(cancellationToken))
+        {
+            throw AlreadyCompleted();
+        }
+
         if (!TokensMatch(command.BootstrapToken?.Trim() ?? "", expected))
         {
             LogInvalidToken(logger, context.ClientIp ?? "unknown");
@@ -37,7 +46,7 @@ public sealed partial class BootstrapHandler(
         await using var transaction = await transactions.BeginAsync(BootstrapCommand.LockId, cancellationToken);
         if (await db.ApiKeys.AnyAsync(cancellationToken))
         {
-            throw new ConflictException("Bootstrap already completed. Use an existing admin/owner key to create more keys.", "ERROR");
+            throw AlreadyCompleted();
         }
 
         var now = clock.GetUtcNow();
@@ -65,6 +74,9 @@ public sealed partial class BootstrapHandler(
         audit.Emit("key_created", ("key_id", key.Id), ("role", key.Role), ("source", "bootstrap"));
         return KeyManagement.Created(key, secret);
     }
+
+    private static ConflictException AlreadyCompleted() =>
+        new("Bootstrap already completed. Use an existing admin/owner key to create more keys.", "ERROR");
 
     /// <summary>Constant time over equal-length digests, so neither content nor length leaks.</summary>
     private static bool TokensMatch(string supplied, string expected) =>

@@ -9,15 +9,18 @@ namespace Engramia.Application.Operations.Maintenance;
 /// <summary>Maintenance as operators see it: the effective state and where it comes from.</summary>
 public sealed record MaintenanceStatus(bool Maintenance, bool Environment, bool Switch, DateTimeOffset? UpdatedAt, string? UpdatedBy);
 
-/// <summary>Turns the shared run-time switch on or off (owner only). Every replica sees it within one poll interval.</summary>
+/// <summary>
+/// Turns the shared run-time switch on or off. It acts on every tenant, so it is the operator's alone
+/// (the CLI, or <c>ENGRAMIA_OPERATOR_TOKEN</c> over HTTP). Every replica sees it within one poll interval.
+/// </summary>
 public sealed record SetMaintenanceCommand(bool Enabled, string? Actor) : ICommand<MaintenanceStatus>, IRequirePermission
 {
-    public static string Permission => Permissions.MaintenanceWrite;
+    public static string Permission => Permissions.Operator;
 }
 
 public sealed record GetMaintenanceQuery : IQuery<MaintenanceStatus>, IRequirePermission
 {
-    public static string Permission => Permissions.MaintenanceWrite;
+    public static string Permission => Permissions.Operator;
 }
 
 public sealed class SetMaintenanceHandler(IApplicationDbContext db, IMaintenanceState state, TimeProvider clock)
