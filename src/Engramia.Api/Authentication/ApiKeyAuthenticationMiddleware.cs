@@ -32,6 +32,13 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         context.ClientIp ??= http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!NeedsAuthentication(http))
         {
+            if (AuthenticatesWhenPresent(http, out var sent)
+                && await AuthenticateAsync(http, context, audit, keys) is { } refused && sent)
+            {
+                await ProblemResponses.WriteAsync(http, refused.Status, refused.Detail, refused.ErrorCode);
+                return;
+            }
+
             await next(http);
             return;
         }
@@ -55,6 +62,18 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     /// <summary>Every matched endpoint needs credentials unless it is explicitly marked anonymous.</summary>
     public static bool NeedsAuthentication(HttpContext http) =>
         http.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+
+    /// <summary>
+    /// A public endpoint marked <see cref="AuthenticateWhenPresentAttribute"/> with credentials sent
+    /// (<paramref name="sent"/>), or in a deployment that runs without keys (its anonymous principal);
+    /// without credentials elsewhere the caller stays unauthenticated, with no audit event.
+    /// </summary>
+    private bool AuthenticatesWhenPresent(HttpContext http, out bool sent)
+    {
+        sent = http.Request.Headers.Authorization.Count > 0;
+        return http.GetEndpoint()?.Metadata.GetMetadata<AuthenticateWhenPresentAttribute>() is not null
+               && (sent || settings.Mode == AuthMode.Dev || (!settings.UsesDatabaseKeys && settings.StaticKeys.Count == 0));
+    }
 
     /// <summary>The operator token on an endpoint marked <see cref="OperatorEndpointAttribute"/>; anywhere else it is just an unknown bearer.</summary>
     private bool IsOperatorCall(HttpContext http)

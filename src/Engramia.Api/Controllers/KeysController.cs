@@ -1,3 +1,4 @@
+using Engramia.Api.Operations.RateLimiting;
 using Engramia.Application.Keys;
 using Engramia.Application.Keys.Bootstrap;
 using Engramia.Application.Keys.CreateKey;
@@ -20,6 +21,7 @@ public sealed class KeysController(ISender sender) : ControllerBase
     public sealed record CreateKeyRequest(string? Name, string? Role, int? MaxPatterns, string? ExpiresAt);
 
     [AllowAnonymous]
+    [BootstrapRateLimit]
     [HttpPost("bootstrap")]
     public async Task<IActionResult> Bootstrap([FromBody] BootstrapRequest request, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
+using Engramia.Api.Errors;
 using Engramia.Api.Operations.Observability;
 using Engramia.Application.Common.Context;
 
@@ -10,7 +12,7 @@ namespace Engramia.Api.Operations;
 /// times the request for metrics, and stamps <c>X-Request-ID</c> and the security headers on
 /// <b>every</b> response, including the 413/429/503 answered further in (decision 5).
 /// </summary>
-public sealed class EdgeMiddleware(RequestDelegate next, OperationsSettings settings, EngramiaMetrics metrics, ILogger<EdgeMiddleware> logger)
+public sealed partial class EdgeMiddleware(RequestDelegate next, OperationsSettings settings, EngramiaMetrics metrics, ILogger<EdgeMiddleware> logger)
 {
     public const string RequestIdHeader = "X-Request-ID";
 
@@ -27,8 +29,7 @@ public sealed class EdgeMiddleware(RequestDelegate next, OperationsSettings sett
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var incoming = context.Request.Headers[RequestIdHeader].ToString().Trim();
-        var requestId = incoming.Length > 0 ? incoming : Guid.NewGuid().ToString();
+        var requestId = RequestIdOf(context);
         context.TraceIdentifier = requestId;
         var clientIp = ClientAddress.Resolve(context, settings.TrustedProxies);
         context.Items[ClientAddress.ItemKey] = clientIp;
@@ -62,7 +63,14 @@ public sealed class EdgeMiddleware(RequestDelegate next, OperationsSettings sett
         {
             try
             {
-                await next(context);
+                if (RequestSizeLimits.Check(context) is { } refusal)
+                {
+                    await ProblemResponses.WriteAsync(context, refusal.Status, refusal.Detail, refusal.ErrorCode);
+                }
+                else
+                {
+                    await next(context);
+                }
             }
             finally
             {
@@ -75,6 +83,20 @@ public sealed class EdgeMiddleware(RequestDelegate next, OperationsSettings sett
             }
         }
     }
+
+    /// <summary>
+    /// The caller's <c>X-Request-ID</c> when it is a safe token (<c>[A-Za-z0-9._:-]{1,128}</c>), else a
+    /// new UUID: the id is echoed in a response header and written to logs, and a control character
+    /// there made Kestrel fail mid-response (issue 13 M4).
+    /// </summary>
+    public static string RequestIdOf(HttpContext context)
+    {
+        var incoming = context.Request.Headers[RequestIdHeader].ToString().Trim();
+        return SafeRequestId().IsMatch(incoming) ? incoming : Guid.NewGuid().ToString();
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9._:-]{1,128}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeRequestId();
 
     private static bool IsQuietPath(PathString path) => path == "/v1/health" || path.StartsWithSegments("/metrics");
 

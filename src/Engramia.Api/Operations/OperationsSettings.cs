@@ -13,6 +13,7 @@ public sealed class OperationsSettings
     public int RateLimitDefault { get; init; } = 60;
     public int RateLimitExpensive { get; init; } = 10;
     public int RateLimitPerKey { get; init; } = 120;
+    public int RateLimitBootstrap { get; init; } = 5;
     public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromMinutes(1);
     public long MaxBodySize { get; init; } = 1_048_576;
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
@@ -20,6 +21,7 @@ public sealed class OperationsSettings
     public string? RedisUrl { get; init; }
     public TimeSpan MaintenancePollInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan HealthProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HealthCacheDuration { get; init; } = TimeSpan.FromSeconds(30);
     public bool MetricsEnabled { get; init; }
     public string? MetricsToken { get; init; }
     public bool JsonLogs { get; init; }
@@ -40,6 +42,7 @@ public sealed class OperationsSettings
         RateLimitDefault = config.Int("ENGRAMIA_RATE_LIMIT_DEFAULT", 60, 1),
         RateLimitExpensive = config.Int("ENGRAMIA_RATE_LIMIT_EXPENSIVE", 10, 1),
         RateLimitPerKey = config.Int("ENGRAMIA_RATE_LIMIT_PER_KEY", 120, 1),
+        RateLimitBootstrap = config.Int("ENGRAMIA_RATE_LIMIT_BOOTSTRAP", 5, 1),
         RateLimitWindow = TimeSpan.FromSeconds(config.Int("ENGRAMIA_RATE_LIMIT_WINDOW", 60, 1, 86_400)),
         MaxBodySize = config.Int("ENGRAMIA_MAX_BODY_SIZE", 1_048_576, 1),
         CorsOrigins = List(config.Text("ENGRAMIA_CORS_ORIGINS")),
@@ -47,6 +50,7 @@ public sealed class OperationsSettings
         RedisUrl = RedisUrlOf(config),
         MaintenancePollInterval = TimeSpan.FromSeconds(config.Double("ENGRAMIA_MAINTENANCE_POLL_INTERVAL", 5, 0.05, 3600)),
         HealthProbeTimeout = TimeSpan.FromSeconds(config.Double("ENGRAMIA_HEALTH_PROBE_TIMEOUT", 5, 0.1, 300)),
+        HealthCacheDuration = TimeSpan.FromSeconds(config.Double("ENGRAMIA_HEALTH_CACHE_SECONDS", 30, 0, 3600)),
         MetricsEnabled = config.StrictFlag("ENGRAMIA_METRICS"),
         MetricsToken = config.Text("ENGRAMIA_METRICS_TOKEN"),
         JsonLogs = config.StrictFlag("ENGRAMIA_JSON_LOGS"),

@@ -1,3 +1,4 @@
+using Engramia.Api.Authentication;
 using Engramia.Api.Operations.Health;
 using Engramia.Api.Operations.Maintenance;
 using Engramia.Api.Operations.Observability;
@@ -31,6 +32,7 @@ public static class OperationsSetup
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<RedisConnection>();
+        builder.WebHost.ConfigureKestrel(RequestSizeLimits.ConfigureKestrel);
 
         // Logs
         if (settings.JsonLogs)
@@ -83,14 +85,16 @@ public static class OperationsSetup
         // Health probes: all run concurrently by the health-check service, each bounded by its timeout.
         var timeout = settings.HealthProbeTimeout;
         string[] deep = [Probe.DeepTag];
+        string[] deepAndPaid = [Probe.DeepTag, Probe.PaidTag];
         string[] deepAndReady = [Probe.DeepTag, Probe.ReadyTag];
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: deepAndReady, timeout: timeout)
-            .AddCheck<LlmHealthCheck>("llm", tags: deep, timeout: timeout)
-            .AddCheck<EmbeddingHealthCheck>("embedding", tags: deep, timeout: timeout)
+            .AddCheck<LlmHealthCheck>("llm", tags: deepAndPaid, timeout: timeout)
+            .AddCheck<EmbeddingHealthCheck>("embedding", tags: deepAndPaid, timeout: timeout)
             .AddCheck<RedisHealthCheck>("redis", tags: deep, timeout: timeout)
-            .AddCheck<Engramia.Infrastructure.Billing.StripeHealthCheck>(Engramia.Infrastructure.Billing.StripeHealthCheck.Name, tags: deep, timeout: timeout)
+            .AddCheck<Engramia.Infrastructure.Billing.StripeHealthCheck>(Engramia.Infrastructure.Billing.StripeHealthCheck.Name, tags: deepAndPaid, timeout: timeout)
             .AddCheck<MigrationHealthCheck>("migration", tags: deepAndReady, timeout: timeout);
+        services.AddSingleton<DeepHealthCache>();
 
         // Rate limits
         services.AddSingleton<IRateCounter>(sp => settings.RedisUrl is null
@@ -160,16 +164,15 @@ public static class OperationsSetup
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<OperationsSettings>();
-        app.MapHealthChecks("/v1/health/deep", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(Probe.DeepTag),
-            ResponseWriter = HealthResponseWriter.WriteDeepAsync,
-        }).AllowAnonymous().WithMetadata(new MaintenanceExemptAttribute());
+        // Public, but a key (when sent) is checked: it unlocks probe details and the paid probes.
+        app.MapMethods("/v1/health/deep", [HttpMethods.Get, HttpMethods.Head], async (HttpContext http, DeepHealthCache cache) =>
+            await HealthResponseWriter.WriteDeepAsync(http, await cache.GetAsync(HealthResponseWriter.IsTrusted(http), http.RequestAborted)))
+            .AllowAnonymous().WithMetadata(new AuthenticateWhenPresentAttribute(), new MaintenanceExemptAttribute());
         app.MapHealthChecks("/v1/health/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(Probe.ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteReadyAsync,
-        }).AllowAnonymous().WithMetadata(new MaintenanceExemptAttribute());
+        }).AllowAnonymous().WithMetadata(new AuthenticateWhenPresentAttribute(), new MaintenanceExemptAttribute());
         if (settings.MetricsEnabled)
         {
             // Its own bearer token (MetricsGuardMiddleware), not an API key.

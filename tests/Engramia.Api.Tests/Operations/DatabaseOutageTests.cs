@@ -1,5 +1,7 @@
 using System.Net;
 using Engramia.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Engramia.Api.Tests.Operations.EdgeAssertions;
 
@@ -23,6 +25,8 @@ public sealed class DatabaseOutageTests : ApiTestBase
         ["ENGRAMIA_HEALTH_PROBE_TIMEOUT"] = "3",
         // Only database probes configured, so deep health is "error" (every probe failed) while it is down.
         ["ENGRAMIA_EMBEDDING_MODEL"] = "none",
+        // Each request must see the database as it is now.
+        ["ENGRAMIA_HEALTH_CACHE_SECONDS"] = "0",
     };
 
     [OneTimeSetUp]
@@ -35,6 +39,33 @@ public sealed class DatabaseOutageTests : ApiTestBase
 
     [OneTimeTearDown]
     public async Task StopRelay() => await _relay.DisposeAsync();
+
+    /// <summary>Issue 13 L11: a working embedding provider does not turn a storage outage into "degraded" with 200.</summary>
+    [Test]
+    public async Task Storage_down_is_error_and_503_even_when_other_probes_pass()
+    {
+        await using var withEmbeddings = Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.AddSingleton<Engramia.Domain.Ports.IEmbeddingProvider>(new Engramia.Api.Tests.Memory.HashEmbeddings())));
+        using var client = withEmbeddings.CreateClient();
+        _relay.Stop();
+        try
+        {
+            var deep = await client.GetAsync("/v1/health/deep");
+
+            var body = await JsonAsync(deep);
+            Assert.Multiple(() =>
+            {
+                Assert.That(body.GetProperty("checks").GetProperty("embedding").GetProperty("status").GetString(), Is.EqualTo("ok"));
+                Assert.That(body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString(), Is.EqualTo("error"));
+                Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("error"));
+                Assert.That(deep.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            });
+        }
+        finally
+        {
+            _relay.Start();
+        }
+    }
 
     [Test]
     public async Task Deep_health_and_readiness_fail_with_503_while_the_database_is_down_and_recover_when_it_returns()

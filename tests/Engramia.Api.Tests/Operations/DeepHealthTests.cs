@@ -16,6 +16,8 @@ public sealed class DeepHealthTests : ApiTestBase
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["ENGRAMIA_EMBEDDING_MODEL"] = "none",
+        // Every test changes the database under the probes: no cached results between them.
+        ["ENGRAMIA_HEALTH_CACHE_SECONDS"] = "0",
     };
 
     [Test]

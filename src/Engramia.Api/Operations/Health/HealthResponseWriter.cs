@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Common.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Engramia.Api.Operations.Health;
@@ -7,44 +8,66 @@ namespace Engramia.Api.Operations.Health;
 /// <summary>
 /// The one renderer of health reports, in the runbook's shape:
 /// <c>{"status","version","uptime_seconds","checks":{name:{status,latency_ms,error,current_revision,expected_revision}}}</c>.
-/// Deep health: probes not configured are ignored; all ok → <c>ok</c>; all failed → <c>error</c> (503);
-/// a mix → <c>degraded</c> (200). Readiness: anything failed → <c>error</c> (503).
+/// Deep health: probes not configured (or, for untrusted callers, not checked) are ignored; all ok →
+/// <c>ok</c>; all failed → <c>error</c> (503); a mix → <c>degraded</c> (200); storage failed →
+/// <c>error</c> (503) whatever the others say. Readiness: anything failed → <c>error</c> (503).
 /// A probe's <see cref="HealthStatus.Degraded"/> result is <c>error</c> in deep health and <c>ok</c>
 /// in readiness (the migration probe when the database is ahead of the build).
+/// Untrusted callers get the statuses only: latency, error texts (hosts, ports) and migration ids
+/// stay null for them (issue 13 L11); the server log keeps the failures.
 /// </summary>
 public static class HealthResponseWriter
 {
     /// <summary>The order operators read the probes in.</summary>
     public static readonly string[] ProbeOrder = ["storage", "llm", "embedding", "redis", "stripe", "migration"];
 
-    public static Task WriteDeepAsync(HttpContext http, HealthReport report) => WriteAsync(http, report, readiness: false);
+    /// <summary>A paid probe an untrusted caller may not start and that has no fresh cached result.</summary>
+    public const string NotCheckedStatus = "not_checked";
 
-    public static Task WriteReadyAsync(HttpContext http, HealthReport report) => WriteAsync(http, report, readiness: true);
+    private const string StorageProbe = "storage";
 
-    private static async Task WriteAsync(HttpContext http, HealthReport report, bool readiness)
+    public static Task WriteDeepAsync(HttpContext http, IReadOnlyDictionary<string, HealthReportEntry> entries) =>
+        WriteAsync(http, ProbeOrder, entries, readiness: false);
+
+    public static Task WriteReadyAsync(HttpContext http, HealthReport report) =>
+        WriteAsync(http, report.Entries.Keys.OrderBy(Order), report.Entries, readiness: true);
+
+    /// <summary>
+    /// A caller who may see probe details and start the paid probes: any API key (every role holds
+    /// <c>health</c>), the operator, or anyone in an explicit no-auth deployment.
+    /// </summary>
+    public static bool IsTrusted(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IRequestContext>() is var caller
+        && (caller.IsAnonymous || caller.IsOperator || (caller.Role is { } role && PermissionMatrix.Allows(role, Permissions.Health)));
+
+    private static async Task WriteAsync(HttpContext http, IEnumerable<string> names, IReadOnlyDictionary<string, HealthReportEntry> entries, bool readiness)
     {
+        var detailed = IsTrusted(http);
         var checks = new Dictionary<string, object?>();
         var statuses = new List<string>();
-        foreach (var (name, entry) in report.Entries.OrderBy(e => Order(e.Key)))
+        foreach (var name in names)
         {
-            var status = StatusOf(entry, readiness);
-            if (status != Probe.NotConfiguredStatus)
+            var found = entries.TryGetValue(name, out var entry);
+            var status = found ? StatusOf(entry, readiness) : NotCheckedStatus;
+            if (status is not (Probe.NotConfiguredStatus or NotCheckedStatus))
             {
                 statuses.Add(status);
             }
 
+            var shown = detailed && found && status != Probe.NotConfiguredStatus;
             checks[name] = new Dictionary<string, object?>
             {
                 ["status"] = status,
-                ["latency_ms"] = status == Probe.NotConfiguredStatus ? null : Math.Round(entry.Duration.TotalMilliseconds, 2),
-                ["error"] = status == "error" ? entry.Description ?? entry.Exception?.Message ?? "Probe failed." : null,
-                ["current_revision"] = entry.Data.TryGetValue(Probe.CurrentRevisionKey, out var current) ? current : null,
-                ["expected_revision"] = entry.Data.TryGetValue(Probe.ExpectedRevisionKey, out var expected) ? expected : null,
+                ["latency_ms"] = shown ? Math.Round(entry.Duration.TotalMilliseconds, 2) : null,
+                ["error"] = shown && status == "error" ? entry.Description ?? entry.Exception?.Message ?? "Probe failed." : null,
+                ["current_revision"] = shown && entry.Data.TryGetValue(Probe.CurrentRevisionKey, out var current) ? current : null,
+                ["expected_revision"] = shown && entry.Data.TryGetValue(Probe.ExpectedRevisionKey, out var expected) ? expected : null,
             };
         }
 
-        var overall = statuses.Count == 0 || statuses.All(s => s == "ok") ? "ok"
-            : statuses.All(s => s == "error") || readiness ? "error"
+        var storageFailed = checks.TryGetValue(StorageProbe, out var storage) && storage is Dictionary<string, object?> s && s["status"] as string == "error";
+        var overall = statuses.Count == 0 || statuses.All(st => st == "ok") ? "ok"
+            : storageFailed || readiness || statuses.All(st => st == "error") ? "error"
             : "degraded";
 
         var build = http.RequestServices.GetRequiredService<IBuildInfo>();

@@ -16,6 +16,9 @@ public static class Probe
     /// <summary>Tag of the probes <c>/v1/health/deep</c> runs (all of them).</summary>
     public const string DeepTag = "deep";
 
+    /// <summary>Tag of the probes whose every run costs money (provider calls): only trusted callers start them (issue 13 H2).</summary>
+    public const string PaidTag = "paid";
+
     /// <summary>Tag of the probes <c>/v1/health/ready</c> runs: database reachable and migrations current, nothing external.</summary>
     public const string ReadyTag = "ready";
 

@@ -72,22 +72,16 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
             return;
         }
 
+        // Every label from a bounded set (issue 13 M10): invented methods and path spellings add no series.
         var tags = new TagList
         {
-            { "method", context.Request.Method },
-            { "path", RouteOf(context) },
-            { "status_code", context.Response.StatusCode },
+            { "method", EndpointLabels.MethodOf(context) },
+            { "path", EndpointLabels.RouteOf(context) },
+            { "status_code", EndpointLabels.StatusOf(context) },
         };
         _requests.Add(1, tags);
         _requestDuration.Record(elapsed.TotalSeconds, tags);
     }
-
-    /// <summary>The route template (e.g. <c>/v1/jobs/{id}</c>), so ids never explode the label set; <c>unmatched</c> for 404s.</summary>
-    private static string RouteOf(HttpContext context) => context.GetEndpoint() switch
-    {
-        RouteEndpoint route => "/" + (route.RoutePattern.RawText ?? "").TrimStart('/'),
-        _ => "unmatched",
-    };
 
     public void RateLimited(string kind) => _rateLimited.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

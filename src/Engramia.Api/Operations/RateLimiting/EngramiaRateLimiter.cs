@@ -7,9 +7,10 @@ namespace Engramia.Api.Operations.RateLimiting;
 
 /// <summary>
 /// The global limiter plugged into ASP.NET Core's rate-limiting middleware. Each request counts
-/// against (client IP, exact path) with the default or the expensive limit, then — when it carries
-/// a bearer token — against that token's hash across all paths (spec §3.6). Allowed responses get
-/// <c>RateLimit-Limit/Remaining/Reset</c> of the tighter bucket; rejections carry the bucket that refused.
+/// against (client IP, matched route template) with the default, expensive or bootstrap limit — one
+/// bucket per route however its path is spelled, one for every unmatched path (issue 13 M2) — then,
+/// when it carries a bearer token, against that token's hash across all paths (spec §3.6). Allowed
+/// responses get <c>RateLimit-Limit/Remaining/Reset</c> of the tighter bucket; rejections carry the bucket that refused.
 /// </summary>
 public sealed partial class EngramiaRateLimiter(IRateCounter counter, OperationsSettings settings, ILogger<EngramiaRateLimiter> logger)
     : PartitionedRateLimiter<HttpContext>
@@ -26,9 +27,9 @@ public sealed partial class EngramiaRateLimiter(IRateCounter counter, Operations
         try
         {
             var path = resource.Request.Path.Value ?? "/";
+            var route = EndpointLabels.RouteOf(resource);
             var ip = ClientAddress.Of(resource);
-            var ipLimit = IsExpensive(path) ? settings.RateLimitExpensive : settings.RateLimitDefault;
-            var byIp = await counter.HitAsync(new RateBucket($"ip:{ip}:{path}", ipLimit), cancellationToken);
+            var byIp = await counter.HitAsync(new RateBucket($"ip:{ip}:{route}", IpLimitFor(resource, route)), cancellationToken);
             if (!byIp.Allowed)
             {
                 return EngramiaRateLimitLease.Rejected(RateLimitKind.Ip, byIp, ip, path);
@@ -60,7 +61,13 @@ public sealed partial class EngramiaRateLimiter(IRateCounter counter, Operations
         }
     }
 
-    public static bool IsExpensive(string path) => ExpensiveMarkers.Any(m => path.Contains(m, StringComparison.Ordinal));
+    /// <summary>True for the LLM-backed routes; decided on the route template, so no spelling of the path escapes it.</summary>
+    private static bool IsExpensive(string route) => ExpensiveMarkers.Any(m => route.Contains(m, StringComparison.Ordinal));
+
+    private int IpLimitFor(HttpContext context, string route) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<BootstrapRateLimitAttribute>() is not null ? settings.RateLimitBootstrap
+        : IsExpensive(route) ? settings.RateLimitExpensive
+        : settings.RateLimitDefault;
 
     public static void WriteHeaders(IHeaderDictionary headers, RateDecision decision)
     {

@@ -4,7 +4,7 @@ using RedisRateLimiting;
 
 namespace Engramia.Api.Operations.RateLimiting;
 
-/// <summary>One counted bucket: <c>ip:&lt;address&gt;:&lt;path&gt;</c> or <c>key:&lt;sha256 prefix&gt;</c>, with its limit per window.</summary>
+/// <summary>One counted bucket: <c>ip:&lt;address&gt;:&lt;route template&gt;</c> or <c>key:&lt;sha256 prefix&gt;</c>, with its limit per window.</summary>
 public sealed record RateBucket(string Key, int Limit)
 {
     public override string ToString() => "engramia:" + Key;
