@@ -40,9 +40,17 @@ public sealed class RespondAsyncFilter(AsyncSubmission submission) : IAsyncActio
         executed.Result = new ObjectResult(new JobAccepted(job.JobId, job.Status)) { StatusCode = StatusCodes.Status202Accepted };
     }
 
-    /// <summary>A positive integer caps run time; anything else (zero, negative, fractional, text) is ignored.</summary>
-    public static int? ParseMaxSeconds(string? value) =>
-        int.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
+    /// <summary>
+    /// A positive integer caps run time (clamped to <see cref="Engramia.Domain.Jobs.Job.MaxExecutionSecondsCap"/>, also when
+    /// it is too large for any integer type); anything else (zero, negative, fractional, text) is ignored.
+    /// </summary>
+    public static long? ParseMaxSeconds(string? value)
+    {
+        var digits = value?.Trim() ?? "";
+        return digits.Length > 0 && digits.All(char.IsAsciiDigit) && digits.TrimStart('0').Length > 0
+            ? long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : long.MaxValue
+            : null;
+    }
 }
 
 public sealed record JobAccepted(string JobId, string Status);

@@ -20,7 +20,15 @@ public sealed class Job
     public DateTimeOffset? CompletedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public string? RequestId { get; init; }
+    /// <summary>The run-time deadline in seconds, at most <see cref="MaxExecutionSecondsCap"/>.</summary>
     public int? MaxExecutionSeconds { get; init; }
+
+    /// <summary>
+    /// The longest deadline a job may have: one day. Larger requests are clamped to it, because a timer
+    /// beyond 2^32 ms (≈ 4.29 million s) cannot be set and a finished job would be reported failed and
+    /// run again (issue 13 L2).
+    /// </summary>
+    public const int MaxExecutionSecondsCap = 86_400;
     /// <summary>Who holds the job while running; another worker may reclaim it once the lease has expired.</summary>
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }

@@ -179,7 +179,11 @@ public sealed class AsyncSubmissionTests
     }
 
     [TestCase("30", 30)]
+    [TestCase("86400", 86400)]
+    [TestCase("4294968", 86400)] // issue 13 L2: clamped, past the largest timer .NET can set
+    [TestCase("99999999999999999999999", 86400)]
     [TestCase("0", null)]
+    [TestCase("000", null)]
     [TestCase("-5", null)]
     [TestCase("1.5", null)]
     [TestCase("soon", null)]

@@ -116,6 +116,32 @@ public sealed class JobWorkerTests
         });
     }
 
+    /// <summary>Issue 13 L2: a deadline beyond what a timer can hold (a row stored before the cap) does not fail a finished job.</summary>
+    [Test]
+    public async Task A_job_with_a_huge_stored_deadline_completes_once()
+    {
+        var template = JobTestDb.PendingJob();
+        var job = new Engramia.Domain.Jobs.Job
+        {
+            Id = template.Id, TenantId = template.TenantId, ProjectId = template.ProjectId, Operation = template.Operation, Params = template.Params,
+            Status = template.Status, CreatedAt = template.CreatedAt, ExpiresAt = template.ExpiresAt, MaxExecutionSeconds = int.MaxValue,
+        };
+        await JobTestDb.AddAsync(job);
+        var host = Start(JobHosts.Create(JobHosts.FastWorker(), "a", sp => sp.GetRequiredService<CountingDispatcher>()));
+
+        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(job.Id))?.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Expired,
+            "the job to finish");
+
+        var done = await JobTestDb.FindAsync(job.Id);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(done!.Status, Is.EqualTo(JobStatus.Completed), done.Error);
+            Assert.That(done.Attempts, Is.EqualTo(1));
+            Assert.That((await JobTestDb.CountExecutionsAsync()).Total, Is.EqualTo(1));
+        });
+        GC.KeepAlive(host);
+    }
+
     [Test]
     public async Task A_failing_job_is_retried_with_backoff_and_fails_after_three_attempts()
     {

@@ -1,3 +1,5 @@
+using Engramia.Domain.Jobs;
+
 namespace Engramia.Application.Jobs.Async;
 
 /// <summary>
@@ -11,16 +13,16 @@ public sealed class AsyncSubmission(JobOperationRegistry registry)
 {
     public bool IsRequested { get; private set; }
 
-    /// <summary>Positive <c>X-Max-Execution-Seconds</c>, else null.</summary>
+    /// <summary>Positive <c>X-Max-Execution-Seconds</c> clamped to <see cref="Job.MaxExecutionSecondsCap"/>, else null.</summary>
     public int? MaxExecutionSeconds { get; private set; }
 
     /// <summary>The job created for this request, once the command was accepted for later.</summary>
     public AcceptedJob? Accepted { get; private set; }
 
-    public void Request(int? maxExecutionSeconds)
+    public void Request(long? maxExecutionSeconds)
     {
         IsRequested = true;
-        MaxExecutionSeconds = maxExecutionSeconds is > 0 ? maxExecutionSeconds : null;
+        MaxExecutionSeconds = maxExecutionSeconds is > 0 and var seconds ? (int)Math.Min(seconds, Job.MaxExecutionSecondsCap) : null;
     }
 
     /// <summary>True when a message of this type, sent now, becomes a job instead of running.</summary>

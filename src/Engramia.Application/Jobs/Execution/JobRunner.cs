@@ -28,7 +28,8 @@ public sealed partial class JobRunner(IServiceScopeFactory scopes, JobOptions op
         try
         {
             var execution = ExecuteAsync(job, jobCts.Token);
-            if (job.MaxExecutionSeconds is > 0 and var seconds)
+            // Clamped again here for rows stored before the cap existed.
+            if (job.MaxExecutionSeconds is > 0 and var stored && Math.Min(stored, Job.MaxExecutionSecondsCap) is var seconds)
             {
                 using var deadlineCts = new CancellationTokenSource();
                 var deadline = Task.Delay(TimeSpan.FromSeconds(seconds), clock, deadlineCts.Token);
