@@ -26,5 +26,5 @@ public sealed class MaintenanceController(ISender sender, IRequestContext caller
 
     [HttpPut]
     public async Task<MaintenanceStatus> Put(MaintenanceRequest request, CancellationToken cancellationToken) =>
-        await sender.Send(new SetMaintenanceCommand(request.Enabled, caller.KeyId ?? "api"), cancellationToken);
+        await sender.Send(new SetMaintenanceCommand(request.Enabled, caller.Operator ?? caller.KeyId ?? "api"), cancellationToken);
 }

@@ -31,6 +31,7 @@ public sealed class EngramiaApiFactory(IReadOnlyDictionary<string, string?>? ove
         ["ENGRAMIA_RATE_LIMIT_DEFAULT"] = "1000000",
         ["ENGRAMIA_RATE_LIMIT_EXPENSIVE"] = "1000000",
         ["ENGRAMIA_RATE_LIMIT_PER_KEY"] = "1000000",
+        ["ENGRAMIA_RATE_LIMIT_BOOTSTRAP"] = "1000000",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

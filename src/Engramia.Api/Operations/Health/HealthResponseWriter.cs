@@ -38,7 +38,7 @@ public static class HealthResponseWriter
     /// </summary>
     public static bool IsTrusted(HttpContext http) =>
         http.RequestServices.GetRequiredService<IRequestContext>() is var caller
-        && (caller.IsAnonymous || caller.IsOperator || (caller.Role is { } role && PermissionMatrix.Allows(role, Permissions.Health)));
+        && (caller.IsAnonymous || caller.Operator is not null || (caller.Role is { } role && PermissionMatrix.Allows(role, Permissions.Health)));
 
     private static async Task WriteAsync(HttpContext http, IEnumerable<string> names, IReadOnlyDictionary<string, HealthReportEntry> entries, bool readiness)
     {
