@@ -366,16 +366,16 @@ verify_health() { # label ok|behind
   ok "$label: curl -sf \$BASE/v1/health | python3 -m json.tool -> status ok"
   local deep_rc=0 ready_rc=0
   # A 503 makes curl -sf exit 22 with no body, so json.tool has nothing to parse: only the status counts.
-  curl -sf $BASE/v1/health/deep | python3 -m json.tool > "$DRILL_DIR/deep.json" 2>/dev/null || deep_rc=$?
+  curl -sf $BASE/v1/health/deep -H "Authorization: Bearer $KEY" | python3 -m json.tool > "$DRILL_DIR/deep.json" 2>/dev/null || deep_rc=$?
   curl -sf $BASE/v1/health/ready | python3 -m json.tool > "$DRILL_DIR/ready.json" 2>/dev/null || ready_rc=$?
-  code="$(curl -s -o "$DRILL_DIR/deep-raw.json" -w '%{http_code}' $BASE/v1/health/deep)"
+  code="$(curl -s -o "$DRILL_DIR/deep-raw.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" $BASE/v1/health/deep)"
   local status mig
   status="$(python3 -c "import json; print(json.load(open('$DRILL_DIR/deep-raw.json'))['status'])")"
   mig="$(python3 -c "import json; m=json.load(open('$DRILL_DIR/deep-raw.json'))['checks']['migration']; print(m['status'], m['current_revision'], m['expected_revision'])")"
   if [ "$want" = ok ]; then
     [ "$deep_rc" = 0 ] && [ "$code" = 200 ] && [ "$status" = ok ] || fail "$label: deep health $code $status: $(cat "$DRILL_DIR/deep-raw.json")"
     [ "$mig" = "ok $HEAD $HEAD" ] || fail "$label: migration probe: $mig"
-    ok "$label: curl -sf \$BASE/v1/health/deep | python3 -m json.tool -> 200, status ok, migration ok ($HEAD = $HEAD)"
+    ok "$label: curl -sf \$BASE/v1/health/deep -H \"Authorization: Bearer \$KEY\" | python3 -m json.tool -> 200, status ok, migration ok ($HEAD = $HEAD)"
     [ "$ready_rc" = 0 ] || fail "$label: curl -sf \$BASE/v1/health/ready failed"
     ok "$label: curl -sf \$BASE/v1/health/ready | python3 -m json.tool -> 200, ready"
   else
