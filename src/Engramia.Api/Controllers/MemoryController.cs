@@ -23,6 +23,8 @@ namespace Engramia.Api.Controllers;
 [Route("v1")]
 public sealed class MemoryController(ISender sender) : ControllerBase
 {
+    private const string RefineSuffix = "/refine";
+
     [EndpointSummary("Store a pattern from an agent run (task, code, eval score); a near-duplicate task keeps the better one.")]
     [HttpPost("learn")]
     public async Task<LearnResult> Learn([FromBody] LearnCommand request, CancellationToken cancellationToken) =>
@@ -74,6 +76,23 @@ public sealed class MemoryController(ISender sender) : ControllerBase
     [HttpGet("patterns/{**patternKey}")]
     public async Task<PatternDetail> GetPattern(string patternKey, CancellationToken cancellationToken) =>
         await sender.Send(new GetPatternQuery(Uri.UnescapeDataString(patternKey)), cancellationToken);
+
+    /// <summary>
+    /// <c>POST /v1/patterns/{key}/refine</c>: the key contains <c>/</c>, so the route takes the rest of the path
+    /// and requires the action suffix (other POSTs under <c>patterns/</c> are 404).
+    /// </summary>
+    [EndpointSummary("Record a quality observation (eval score, feedback) for a pattern; eval-weighted recall reflects it.")]
+    [HttpPost("patterns/{**keyAndAction}")]
+    public async Task<ActionResult<PatternRefined>> RefinePattern(string keyAndAction, [FromBody] RefinePatternCommand request, CancellationToken cancellationToken)
+    {
+        var path = Uri.UnescapeDataString(keyAndAction);
+        if (!path.EndsWith(RefineSuffix, StringComparison.Ordinal))
+        {
+            return NotFound();
+        }
+
+        return await sender.Send(request with { PatternKey = path[..^RefineSuffix.Length] }, cancellationToken);
+    }
 
     [EndpointSummary("Decay pattern scores by age and prune the weakest; async-capable.")]
     [HttpPost("aging")]

@@ -17,7 +17,20 @@ public sealed record LearnCommand : ICommand<LearnResult>, IRequirePermission, I
     public string Classification { get; init; } = "internal";
     public string Source { get; init; } = "api";
 
+    /// <summary>Extension (upstream library's modes): <c>replace_with_better</c>, <c>keep_both</c> or <c>skip</c>.</summary>
+    public string OnDuplicate { get; init; } = DuplicateModes.ReplaceWithBetter;
+
     public static string Permission => Permissions.Learn;
 }
 
 public sealed record LearnResult(bool Stored, int PatternCount);
+
+/// <summary>What learn does with a near-duplicate (§3.2 steps 3–4).</summary>
+public static class DuplicateModes
+{
+    public const string ReplaceWithBetter = "replace_with_better";
+    public const string KeepBoth = "keep_both";
+    public const string Skip = "skip";
+
+    public static readonly string[] All = [ReplaceWithBetter, KeepBoth, Skip];
+}

@@ -69,8 +69,9 @@ public sealed class LearnHandler(
             throw new Domain.Common.DomainValidationException(MemoryGuards.DomainDetail);
         }
 
-        var duplicate = await FindDuplicateAsync(scope, signature, cancellationToken);
-        if (duplicate is not null && request.EvalScore <= duplicate.SuccessScore)
+        // keep_both skips the search and stores under a new key; skip keeps any duplicate whatever the scores.
+        var duplicate = request.OnDuplicate == DuplicateModes.KeepBoth ? null : await FindDuplicateAsync(scope, signature, cancellationToken);
+        if (duplicate is not null && (request.OnDuplicate == DuplicateModes.Skip || request.EvalScore <= duplicate.SuccessScore))
         {
             await transaction.CommitAsync(cancellationToken);
             return new LearnResult(false, count);

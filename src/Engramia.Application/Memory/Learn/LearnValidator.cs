@@ -14,5 +14,7 @@ public sealed class LearnValidator : AbstractValidator<LearnCommand>
         RuleFor(c => c.RunId).MaximumLength(200);
         RuleFor(c => c.Classification).NotNull().MaximumLength(50);
         RuleFor(c => c.Source).NotNull().MaximumLength(50);
+        RuleFor(c => c.OnDuplicate).NotNull().Must(m => DuplicateModes.All.Contains(m))
+            .WithMessage("on_duplicate must be one of: replace_with_better, keep_both, skip.");
     }
 }

@@ -28,6 +28,11 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
         var candidates = Math.Min(fetch * overFetch, CandidateCap);
         await boosts.SettleAsync(scope, cancellationToken);
         var (matches, details) = await search.CandidatesWithDetailsAsync(scope, request.Task, candidates, request.EvalWeighted, cancellationToken);
+        if (request.MinSimilarity is { } floor)
+        {
+            matches = matches.Where(m => m.Similarity >= floor).ToList();
+        }
+
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
         matches = RecallRanking.ApplyRecency(matches, now, request.RecencyWeight, request.RecencyHalfLifeDays);
         if (request.Deduplicate)
@@ -57,7 +62,10 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
             rows.ForEach(r => designs[r.Key] = new PatternDetails(r.Design, r.ReuseCount));
         }
 
-        await boosts.BoostAsync(scope, keys, cancellationToken);
+        if (!request.Readonly)
+        {
+            await boosts.BoostAsync(scope, keys, cancellationToken);
+        }
 
         var filtered = matches
             .Where(m => designs.ContainsKey(m.Key))

@@ -18,5 +18,11 @@ public sealed record RecallQuery : ICommand<RecallResult>, IRequirePermission
     public string? Source { get; init; }
     public double? MinScore { get; init; }
 
+    /// <summary>Extension: look without touching (no reuse boost, no other write).</summary>
+    public bool Readonly { get; init; }
+
+    /// <summary>Extension: candidates whose similarity is below this floor are dropped before ranking and boosting.</summary>
+    public double? MinSimilarity { get; init; }
+
     public static string Permission => Permissions.Recall;
 }

@@ -15,5 +15,6 @@ public sealed class RecallValidator : AbstractValidator<RecallQuery>
         RuleFor(r => r.Classification).MaximumLength(50);
         RuleFor(r => r.Source).MaximumLength(50);
         RuleFor(r => r.MinScore).InclusiveBetween(0.0, 10.0).When(r => r.MinScore is not null);
+        RuleFor(r => r.MinSimilarity).InclusiveBetween(0.0, 1.0).When(r => r.MinSimilarity is not null);
     }
 }
