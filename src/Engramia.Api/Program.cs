@@ -2,6 +2,7 @@ using Engramia.Api;
 using Engramia.Api.Authentication;
 using Engramia.Api.Cli;
 using Engramia.Api.Hosting;
+using Engramia.Api.Mcp;
 using Engramia.Api.Operations;
 using Engramia.Application;
 using Engramia.Infrastructure;
@@ -28,7 +29,8 @@ try
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
-        .AddApi();
+        .AddApi()
+        .AddEngramiaMcp(builder.Configuration);
 
     var app = builder.Build();
     await EmbeddedDatabase.PrepareAsync(app.Services);
@@ -41,6 +43,7 @@ try
     app.UseJsonContentTypeDefault();
     app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
     app.MapControllers();
+    app.MapEngramiaMcp();
     app.MapOperationsEndpoints();
     await app.RunAsync();
     return 0;

@@ -17,7 +17,7 @@ namespace Engramia.Api.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly string[] Verbs = ["db", "keys", "maintenance", "billing", "governance"];
+    private static readonly string[] Verbs = ["db", "keys", "maintenance", "billing", "governance", "mcp"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -29,6 +29,7 @@ public static class CliApp
         root.Subcommands.Add(MaintenanceCommands.Create(BuildServices));
         root.Subcommands.Add(BillingCommands.Create(BuildServices));
         root.Subcommands.Add(GovernanceCommands.Create(BuildServices));
+        root.Subcommands.Add(McpCommand.Create());
 
         try
         {
