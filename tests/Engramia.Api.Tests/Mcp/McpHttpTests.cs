@@ -62,11 +62,12 @@ public sealed class McpHttpTests : AuthTestBase
         Assert.That((recall.GetProperty("minimum").GetDouble(), recall.GetProperty("maximum").GetDouble()), Is.EqualTo((1.0, 50.0)));
     }
 
-    [Test]
-    public async Task Learn_then_recall_then_get_and_read_the_pattern_resource()
+    [TestCase(null)]
+    [TestCase(McpTestSupport.SessionProtocol)]
+    public async Task Learn_then_recall_then_get_and_read_the_pattern_resource(string? protocolVersion)
     {
         var owner = await BootstrapAsync();
-        await using var client = await McpTestSupport.ConnectAsync(Factory, owner.Secret);
+        await using var client = await McpTestSupport.ConnectAsync(Factory, owner.Secret, protocolVersion);
 
         var learned = await client.OkAsync("engramia_learn", McpTestSupport.Learn(Task, Code, 8.5));
         Assert.That(learned.GetProperty("stored").GetBoolean(), Is.True);
@@ -98,7 +99,7 @@ public sealed class McpHttpTests : AuthTestBase
     {
         var owner = await BootstrapAsync();
         var reader = await CreateKeyAsync(owner.Secret, "reader");
-        await using var client = await McpTestSupport.ConnectAsync(Factory, reader.Secret);
+        await using var client = await McpTestSupport.ConnectAsync(Factory, reader.Secret, McpTestSupport.SessionProtocol);
 
         var names = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
         Assert.That(names, Does.Contain("engramia_recall").And.Contain("engramia_metrics").And.Contain("engramia_feedback"));

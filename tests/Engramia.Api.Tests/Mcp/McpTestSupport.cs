@@ -17,8 +17,14 @@ public static class McpTestSupport
         "engramia_aging", "engramia_evolve", "engramia_analyze_failures", "engramia_get_pattern", "engramia_delete_pattern",
     ];
 
-    /// <summary>Streamable HTTP through the in-process server, with the key as REST takes it.</summary>
-    public static Task<McpClient> ConnectAsync(WebApplicationFactory<Program> factory, string? bearer)
+    /// <summary>The last revision with the initialize handshake and sessions (what Claude, Cursor and VS Code speak today).</summary>
+    public const string SessionProtocol = "2025-11-25";
+
+    /// <summary>
+    /// Streamable HTTP through the in-process server, with the key as REST takes it. Without a
+    /// protocol version the client speaks the latest (stateless) revision.
+    /// </summary>
+    public static Task<McpClient> ConnectAsync(WebApplicationFactory<Program> factory, string? bearer, string? protocolVersion = null)
     {
         var http = factory.CreateClient();
         var headers = new Dictionary<string, string>();
@@ -33,7 +39,7 @@ public static class McpTestSupport
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = headers,
         }, http, ownsHttpClient: true);
-        return McpClient.CreateAsync(transport);
+        return McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
     }
 
     /// <summary>A key of <paramref name="role"/> in a scope of its own, straight in the database.</summary>
