@@ -144,7 +144,8 @@ public sealed class RouteSpellingWalkTests(string mode, int refusedWith)
             .SelectMany(endpoint =>
             {
                 var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-                var path = "/" + Concrete(endpoint.RoutePattern.RawText ?? "");
+                // A group's empty pattern (MapMcp's) ends in "/"; the walk appends its own.
+                var path = "/" + Concrete(endpoint.RoutePattern.RawText ?? "").TrimEnd('/');
                 var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
                 return methods.Select(m => new Route(m, path, anonymous));
             })
