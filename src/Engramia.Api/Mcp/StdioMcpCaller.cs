@@ -7,15 +7,15 @@ using ModelContextProtocol.Server;
 namespace Engramia.Api.Mcp;
 
 /// <summary>
-/// Who the stdio server acts as. The process boundary is the trust boundary: without a key, a local
-/// operator (owner) in the scope given on the command line; with <c>ENGRAMIA_API_KEY</c> naming a key
+/// Who the stdio server acts as. The process boundary is the trust boundary: without a key, the local
+/// operator (the CLI's principal) in the scope given on the command line; with <c>ENGRAMIA_API_KEY</c> naming a key
 /// of a <c>db</c>-mode database, that key's principal, looked up on every call as REST does (a key
 /// revoked meanwhile stops working).
 /// </summary>
 public sealed class StdioPrincipal(Scope operatorScope, string? apiKey)
 {
-    /// <summary>The author id recorded for what the operator writes.</summary>
-    public const string OperatorKeyId = "cli-operator";
+    /// <summary>Who acts, as audit rows record it (the CLI's operator is <c>cli:…</c>).</summary>
+    public static string OperatorName { get; } = "mcp:" + System.Environment.UserName;
 
     public bool UsesKey => apiKey is not null;
 
@@ -23,7 +23,7 @@ public sealed class StdioPrincipal(Scope operatorScope, string? apiKey)
     {
         if (apiKey is null)
         {
-            context.SetPrincipal(operatorScope, OperatorKeyId, Role.Owner, null);
+            context.SetOperator(operatorScope, OperatorName);
             return;
         }
 
