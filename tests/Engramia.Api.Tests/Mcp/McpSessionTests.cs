@@ -1,6 +1,7 @@
 using System.Net;
 using Engramia.Api.Tests.Auth;
 using Engramia.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
 namespace Engramia.Api.Tests.Mcp;
@@ -86,6 +87,35 @@ public sealed class McpSessionTests : AuthTestBase
         request.Headers.Add("MCP-Protocol-Version", client.NegotiatedProtocolVersion);
         var response = await Client.SendAsync(request);
         Assert.That((int)response.StatusCode, Is.AnyOf(403, 404), await response.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>An idle session is evicted and its slot given back.</summary>
+public sealed class McpIdleSessionTests : AuthTestBase
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["ENGRAMIA_MCP_SESSION_IDLE_TIMEOUT"] = "1",
+        ["ENGRAMIA_MCP_MAX_SESSIONS_PER_KEY"] = "1",
+    };
+
+    [Test]
+    public async Task A_session_left_idle_is_closed_and_frees_the_key_slot()
+    {
+        var owner = await BootstrapAsync();
+        await using var idle = await McpTestSupport.ConnectAsync(Factory, owner.Secret, McpTestSupport.SessionProtocol, getStream: false);
+        var tracker = Factory.Services.GetRequiredService<Engramia.Api.Mcp.McpSessionTracker>();
+        Assert.That(tracker.Open, Is.EqualTo(1));
+
+        // The SDK sweeps idle sessions every few seconds; wait for it, bounded.
+        for (var i = 0; i < 300 && tracker.Open > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(tracker.Open, Is.Zero, "the idle session was evicted");
+        await using var next = await McpTestSupport.ConnectAsync(Factory, owner.Secret, McpTestSupport.SessionProtocol);
+        Assert.That(await next.ListToolsAsync(), Is.Not.Empty);
     }
 }
 

@@ -24,7 +24,7 @@ public static class McpTestSupport
     /// Streamable HTTP through the in-process server, with the key as REST takes it. Without a
     /// protocol version the client speaks the latest (stateless) revision.
     /// </summary>
-    public static Task<McpClient> ConnectAsync(WebApplicationFactory<Program> factory, string? bearer, string? protocolVersion = null)
+    public static Task<McpClient> ConnectAsync(WebApplicationFactory<Program> factory, string? bearer, string? protocolVersion = null, bool getStream = true)
     {
         var http = factory.CreateClient();
         var headers = new Dictionary<string, string>();
@@ -38,6 +38,8 @@ public static class McpTestSupport
             Endpoint = new Uri(http.BaseAddress!, "/v1/mcp"),
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = headers,
+            // An open GET stream keeps a session active; without it an unused session goes idle.
+            EnableStandaloneGetStream = getStream,
         }, http, ownsHttpClient: true);
         return McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
     }
