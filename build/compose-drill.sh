@@ -345,7 +345,8 @@ wait_api() {
   fail "engramia-api $want did not answer through Caddy within 120 s (last version seen: '${v:-none}')"
 }
 deep() { # prints "<http code> <status> storage=<s> migration=<s> current=<id> expected=<id>"
-  local code; code="$(status_of "$BASE/v1/health/deep")"
+  # With a key, as the runbook's verification does: anonymous callers only see the statuses.
+  local code; code="$(status_of -H "Authorization: Bearer $KEY" "$BASE/v1/health/deep")"
   python3 -c "
 import json; d=json.load(open('$DRILL_DIR/last.json')); c=d['checks']; m=c['migration']
 print('$code', d['status'], 'storage='+c['storage']['status'], 'migration='+m['status'], 'current='+str(m['current_revision']), 'expected='+str(m['expected_revision']))"
