@@ -507,7 +507,7 @@ EOF
   op 'curl -sf $BASE/v1/health | python3 -m json.tool'
   grep -q '"status": "ok"' "$DRILL_DIR/out" || fail "/v1/health is not ok"
   deep_until "200 ok " >/dev/null
-  op 'curl -sf $BASE/v1/health/deep | python3 -m json.tool'
+  op 'curl -sf $BASE/v1/health/deep -H "Authorization: Bearer $KEY" | python3 -m json.tool'
   python3 -c "
 import json,sys; d=json.load(open('$DRILL_DIR/out')); c=d['checks']
 bad={k: v['status'] + ' ' + str(v['error']) for k, v in c.items() if v['status'] not in ('ok', 'not_configured')}
@@ -585,7 +585,7 @@ step "Rollback step 6: verify"
 op 'curl -sf $BASE/v1/version'
 [ "$(python3 -c "import json; print(json.load(open('$DRILL_DIR/out'))['app_version'])")" = "$PREV_TAG_VALUE" ] || fail "/v1/version is not $PREV_TAG_VALUE"
 deep_until "200 ok " >/dev/null
-op 'curl -sf $BASE/v1/health/deep | python3 -m json.tool'
+op 'curl -sf $BASE/v1/health/deep -H "Authorization: Bearer $KEY" | python3 -m json.tool'
 python3 -c "
 import json; d=json.load(open('$DRILL_DIR/out')); m=d['checks']['migration']
 assert d['status']=='ok' and m['status']=='ok' and m['current_revision']=='$PREV_HEAD', (d['status'], m)" || fail "deep health after the rollback"
