@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton<IAuthSettings>(sp => sp.GetRequiredService<AuthSettings>());
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<ISerializedTransactions, SerializedTransactions>();
+        services.AddSingleton<IStorageFaults>(StorageFaults.Instance);
         services.AddMemoryProviders(configuration);
         services.AddJobQueue(configuration);
         services.AddBilling(configuration);

@@ -27,7 +27,8 @@ public sealed class TestDatabase
     /// <summary>Npgsql connection string of this assembly's database.</summary>
     public string ConnectionString { get; }
 
-    private string ServerConnectionString { get; }
+    /// <summary>The server's <c>postgres</c> database as superuser, for server-side faults and roles.</summary>
+    public string ServerConnectionString { get; }
 
     /// <summary>Creates (if missing) and migrates the database, then prepares the resetter.</summary>
     public static async Task<TestDatabase> CreateAsync(string name)
@@ -106,7 +107,8 @@ public sealed class TestDatabase
         await extension.ExecuteNonQueryAsync();
     }
 
-    private async Task ExecuteOnServerAsync(string sql)
+    /// <summary>Runs one statement as superuser on the server's <c>postgres</c> database.</summary>
+    public async Task ExecuteOnServerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();

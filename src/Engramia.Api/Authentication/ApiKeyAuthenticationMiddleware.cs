@@ -27,15 +27,15 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     /// <summary>How the operator credential appears as the actor (for example in <c>maintenance status</c>).</summary>
     public const string OperatorActor = "operator";
 
-    public async Task InvokeAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
+    public async Task InvokeAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys, IStorageFaults faults)
     {
         context.ClientIp ??= http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!NeedsAuthentication(http))
         {
             if (AuthenticatesWhenPresent(http, out var sent)
-                && await AuthenticateAsync(http, context, audit, keys) is { } refused && sent)
+                && await AuthenticateAsync(http, context, audit, keys, faults) is { } refused && sent)
             {
-                await ProblemResponses.WriteAsync(http, refused.Status, refused.Detail, refused.ErrorCode);
+                await WriteFailureAsync(http, refused);
                 return;
             }
 
@@ -50,9 +50,9 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             return;
         }
 
-        if (await AuthenticateAsync(http, context, audit, keys) is { } failure)
+        if (await AuthenticateAsync(http, context, audit, keys, faults) is { } failure)
         {
-            await ProblemResponses.WriteAsync(http, failure.Status, failure.Detail, failure.ErrorCode);
+            await WriteFailureAsync(http, failure);
             return;
         }
 
@@ -87,7 +87,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         return header.StartsWith(BearerPrefix, StringComparison.Ordinal) && FixedTimeMatch(header[BearerPrefix.Length..], expected);
     }
 
-    private async Task<Failure?> AuthenticateAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys)
+    private async Task<Failure?> AuthenticateAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys, IStorageFaults faults)
     {
         // 1. Dev mode: anonymous, but only with the explicit acknowledgement and never in production.
         if (settings.Mode == AuthMode.Dev)
@@ -131,9 +131,15 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             {
                 key = await keys.FindActiveAsync(token, http.RequestAborted);
             }
+            catch (Exception ex) when (faults.UnavailableReason(ex) is { } reason)
+            {
+                LogLookupFailed(logger, reason, ex.Message);
+                return new Failure(503, "Authentication service not available.", StorageReason: reason);
+            }
             catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)
             {
-                LogLookupFailed(logger, ex);
+                // Not an outage (for example a schema that is not migrated): still no key store to ask.
+                LogLookupFailed(logger, "the key store could not be read", ex.Message);
                 return new Failure(503, "Authentication service not available.");
             }
 
@@ -184,17 +190,24 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     private static bool FixedTimeMatch(string token, string key) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>A 401, or a 503 whose <c>error_code</c> defaults to <c>STORAGE_ERROR</c> (the key lookup failed).</summary>
-    private sealed record Failure(int Status, string Detail, string? ErrorCode = null);
+    /// <summary>
+    /// A 401, or a 503 whose <c>error_code</c> defaults to <c>STORAGE_ERROR</c> (the key lookup failed);
+    /// <paramref name="StorageReason"/> is set when the key store is unreachable (answered with <c>Retry-After</c>).
+    /// </summary>
+    private sealed record Failure(int Status, string Detail, string? ErrorCode = null, string? StorageReason = null);
 
     /// <summary>The deployment's auth settings refuse every request: a configuration matter, not storage (issue 13 L10).</summary>
     private static Failure Misconfigured(string detail) => new(503, detail, "SERVICE_UNAVAILABLE");
 
+    private static Task WriteFailureAsync(HttpContext http, Failure failure) => failure.StorageReason is { } reason
+        ? EngramiaExceptionHandler.WriteStorageUnavailableAsync(http, reason)
+        : ProblemResponses.WriteAsync(http, failure.Status, failure.Detail, failure.ErrorCode);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated request accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]
     private static partial void LogAnonymous(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "API key lookup failed; answering 503")]
-    private static partial void LogLookupFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API key lookup failed: {Reason} ({Error}); answering 503")]
+    private static partial void LogLookupFailed(ILogger logger, string reason, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API key {KeyId} has unknown role '{Role}' and is refused")]
     private static partial void LogUnknownRole(ILogger logger, string keyId, string role);

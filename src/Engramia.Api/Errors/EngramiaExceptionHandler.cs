@@ -1,11 +1,19 @@
+using System.Globalization;
+using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Engramia.Api.Errors;
 
-/// <summary>The one place where errors become HTTP statuses. Unexpected failures leak no internals.</summary>
-public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHandler> logger) : IExceptionHandler
+/// <summary>
+/// The one place where errors become HTTP statuses. Unexpected failures leak no internals; a storage
+/// outage of any provider shape (see <see cref="IStorageFaults"/>) is a 503 with <c>Retry-After</c>.
+/// </summary>
+public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHandler> logger, IStorageFaults faults) : IExceptionHandler
 {
+    /// <summary>Seconds a client should wait after a storage outage answer; pools reconnect well within it.</summary>
+    public const int StorageRetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (httpContext.Response.HasStarted)
@@ -29,11 +37,24 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 httpContext.Response.StatusCode = 499;
                 return true;
+            case var _ when faults.UnavailableReason(exception) is { } reason:
+                LogStorageUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, reason, exception.Message);
+                await WriteStorageUnavailableAsync(httpContext, reason);
+                return true;
             default:
                 LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await ProblemResponses.WriteAsync(httpContext, 500, "An internal error occurred.", "INTERNAL_ERROR");
                 return true;
         }
+    }
+
+    /// <summary>The storage outage answer, also written by the authentication middleware when the key lookup fails.</summary>
+    public static Task WriteStorageUnavailableAsync(HttpContext httpContext, string reason)
+    {
+        httpContext.Response.Headers.RetryAfter = StorageRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return ProblemResponses.WriteAsync(httpContext, 503,
+            $"Storage backend unavailable: {reason}. Retry in a few seconds.", "STORAGE_ERROR",
+            new Dictionary<string, object?> { ["retry_after"] = StorageRetryAfterSeconds });
     }
 
     public static int StatusFor(EngramiaException exception) => exception switch
@@ -51,6 +72,9 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
         BadGatewayException => 502,
         _ => 500,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable on {Method} {Path}: {Reason} ({Error}); answered 503")]
+    private static partial void LogStorageUnavailable(ILogger logger, string method, string path, string reason, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

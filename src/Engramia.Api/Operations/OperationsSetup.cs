@@ -4,6 +4,7 @@ using Engramia.Api.Operations.Maintenance;
 using Engramia.Api.Operations.Observability;
 using Engramia.Api.Operations.RateLimiting;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Common.Observability;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Exporter;
@@ -20,9 +21,6 @@ namespace Engramia.Api.Operations;
 /// </summary>
 public static class OperationsSetup
 {
-    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name traced when <c>ENGRAMIA_TELEMETRY=true</c>.</summary>
-    public const string ActivitySourceName = "Engramia";
-
     private const string RuntimeMeterName = "System.Runtime";
     private static readonly string[] RuntimeInstruments = ["dotnet.process.cpu.time", "dotnet.process.memory.working_set"];
 
@@ -72,7 +70,7 @@ public static class OperationsSetup
 
             if (settings.TelemetryEnabled)
             {
-                otel.WithTracing(t => t.AddSource(ActivitySourceName)
+                otel.WithTracing(t => t.AddSource(EngramiaTracing.SourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddOtlpExporter(o =>
                     {

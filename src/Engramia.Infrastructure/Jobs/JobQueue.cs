@@ -113,6 +113,16 @@ internal sealed class JobQueue(EngramiaDbContext db, JobOptions options, TimePro
                 .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken) > 0;
     }
 
+    public async Task<bool> ReleaseAsync(string jobId, string leaseToken, string reason, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+        await Held(jobId, leaseToken)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Pending)
+                .SetProperty(j => j.Attempts, j => j.Attempts > 0 ? j.Attempts - 1 : 0)
+                .SetProperty(j => j.Error, reason)
+                .SetProperty(j => j.ScheduledAt, retryAt)
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken) > 0;
+
     public async Task<bool> ExpireAsync(string jobId, string leaseToken, string error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -93,9 +93,10 @@ public sealed partial class MaintenanceSwitchPoller(
 
             state.Observe(on);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // The database may be down or not migrated yet; keep the last known state and try again.
+            // The database may be down, refusing or not migrated yet (any error shape, a cancelled
+            // statement included): keep the last known state and try again; the poller never dies.
             LogPollFailed(logger, ex.Message);
         }
     }

@@ -35,7 +35,7 @@ public sealed partial class ScopeStatsRefresher(IServiceScopeFactory scopes, Sco
             {
                 snapshot.Replace(await LoadAsync(stoppingToken));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogRefreshFailed(logger, ex.Message);
             }

@@ -20,6 +20,7 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
     IApplicationDbContext db,
     IRequestContext caller,
     JobOptions options,
+    IEngramiaMetrics metrics,
     TimeProvider clock)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
@@ -52,6 +53,7 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
         };
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
+        metrics.JobSubmitted(operation);
         submission.Accept(new AcceptedJob(job.Id, job.Status));
         return default!;
     }

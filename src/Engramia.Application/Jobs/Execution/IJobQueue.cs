@@ -25,6 +25,12 @@ public interface IJobQueue
     /// <summary>Back to pending after <c>2^attempts</c> s while attempts remain; otherwise failed.</summary>
     Task<bool> FailAsync(Job job, string leaseToken, string error, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Back to pending at <paramref name="retryAt"/> without spending the attempt the claim counted:
+    /// the job did not fail, the storage it needs was away.
+    /// </summary>
+    Task<bool> ReleaseAsync(string jobId, string leaseToken, string reason, DateTimeOffset retryAt, CancellationToken cancellationToken);
+
     Task<bool> ExpireAsync(string jobId, string leaseToken, string error, CancellationToken cancellationToken);
 
     /// <summary>
