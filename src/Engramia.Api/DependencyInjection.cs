@@ -25,7 +25,7 @@ public static class DependencyInjection
         services.AddSingleton<ReuseBoostWriteBehind>();
         services.AddHostedService(sp => sp.GetRequiredService<ReuseBoostWriteBehind>());
         services.AddScoped<IReuseBoostSink>(sp => sp.GetRequiredService<ReuseBoostWriteBehind>());
-        services.AddControllers()
+        services.AddControllers(o => o.Filters.Add<StorableTextFilter>())
             .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateResponse.Create);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -57,8 +57,10 @@ public static class DependencyInjection
             options.Assemblies = [typeof(Engramia.Application.DependencyInjection)];
             options.PipelineBehaviors =
             [
+                typeof(TracingBehaviour<,>),
                 typeof(ExceptionLoggingBehaviour<,>),
                 typeof(AuthorizationBehaviour<,>),
+                typeof(StorableTextBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
                 typeof(EvalRunQuotaBehaviour<,>),
                 typeof(PatternQuotaBehaviour<,>),

@@ -9,10 +9,8 @@ using Engramia.Application.Jobs;
 using Engramia.Application.Keys;
 using Engramia.Application.Memory.Common;
 using Engramia.Application.Memory.Recall;
-using Engramia.Application.Common.Observability;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Engramia.Application;
 
@@ -47,8 +45,6 @@ public static class DependencyInjection
         services.AddScoped<RetentionPurger>();
         services.AddScoped<ScopeErasure>();
         services.AddJobs();
-        // The web layer registers the real meter first; hosts without it (the CLI) record nothing.
-        services.TryAddSingleton<IEngramiaMetrics, NoMetrics>();
         return services;
     }
 }

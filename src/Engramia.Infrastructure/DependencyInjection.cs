@@ -79,17 +79,19 @@ public static class DependencyInjection
         var ai = AiOptions.From(configuration);
         services.AddSingleton(ai);
         var providers = AiProviderFactory.Create(ai);
-        services.AddSingleton(providers);
+        // Every consumer gets the ports behind the metrics/tracing decorators, so each call is counted
+        // whatever adapter implements them.
+        services.AddSingleton(sp => AiProviderFactory.Metered(providers, ai, sp.GetRequiredService<IEngramiaMetrics>(), sp.GetRequiredService<TimeProvider>()));
         // The ports themselves too, for consumers outside the memory handlers (the deep-health
         // llm/embedding probes); absent when not configured, which those probes report as such.
-        if (providers.Embeddings is { } embeddings)
+        if (providers.Embeddings is not null)
         {
-            services.AddSingleton(embeddings);
+            services.AddSingleton(sp => sp.GetRequiredService<AiProviders>().Embeddings!);
         }
 
-        if (providers.Llm is { } llm)
+        if (providers.Llm is not null)
         {
-            services.AddSingleton(llm);
+            services.AddSingleton(sp => sp.GetRequiredService<AiProviders>().Llm!);
         }
         services.AddSingleton(new MemorySettings
         {

@@ -65,13 +65,16 @@ public static partial class InvalidModelStateResponse
         }
     }
 
-    /// <summary><c>$.eval_score</c> → <c>["body","eval_score"]</c>; the body parameter itself → <c>["body"]</c>.</summary>
+    /// <summary>
+    /// <c>$.eval_score</c> → <c>["body","eval_score"]</c>, <c>$.records[0].key</c> → <c>["body","records","0","key"]</c>;
+    /// the body parameter itself → <c>["body"]</c>.
+    /// </summary>
     private static List<string> LocOf(string key)
     {
         var loc = new List<string> { "body" };
         if (key.StartsWith("$.", StringComparison.Ordinal))
         {
-            loc.AddRange(key[2..].Split('.', StringSplitOptions.RemoveEmptyEntries));
+            loc.AddRange(key[2..].Split(['.', '[', ']'], StringSplitOptions.RemoveEmptyEntries));
         }
 
         return loc;

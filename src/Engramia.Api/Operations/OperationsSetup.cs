@@ -53,6 +53,7 @@ public static class OperationsSetup
         if (settings.MetricsEnabled)
         {
             services.AddHostedService<ScopeStatsRefresher>();
+            services.AddHostedService<MetricsPrimer>();
         }
 
         if (settings.MetricsEnabled || settings.TelemetryEnabled)
@@ -70,7 +71,8 @@ public static class OperationsSetup
 
             if (settings.TelemetryEnabled)
             {
-                otel.WithTracing(t => t.AddSource(EngramiaTracing.SourceName)
+                // Database work: Npgsql's own activity source (what Npgsql.OpenTelemetry's AddNpgsql() adds).
+                otel.WithTracing(t => t.AddSource(EngramiaTracing.SourceName, EngramiaTracing.NpgsqlSourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddOtlpExporter(o =>
                     {

@@ -1,3 +1,5 @@
+using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Common.Observability;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Ports;
 using Engramia.Infrastructure.Configuration;
@@ -8,6 +10,17 @@ namespace Engramia.Infrastructure.Ai;
 public static class AiProviderFactory
 {
     public static AiProviders Create(AiOptions options) => new(Embeddings(options), Llm(options));
+
+    /// <summary>The same providers behind the metrics/tracing decorators, labelled <c>local</c>, <c>openai</c> or <c>azure_openai</c>.</summary>
+    public static AiProviders Metered(AiProviders providers, AiOptions options, IEngramiaMetrics metrics, TimeProvider clock)
+    {
+        var remote = options.HasAzure ? "azure_openai" : "openai";
+        var embeddings = providers.Embeddings is { } e
+            ? new MeteredEmbeddingProvider(e, e is MiniLmEmbeddingProvider ? "local" : remote, metrics, clock)
+            : null;
+        var llm = providers.Llm is { } l ? new MeteredLlmProvider(l, remote, metrics, clock) : null;
+        return new AiProviders(embeddings, llm);
+    }
 
     public static IEmbeddingProvider? Embeddings(AiOptions options)
     {

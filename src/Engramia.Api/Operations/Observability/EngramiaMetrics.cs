@@ -111,5 +111,50 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
 
     public void RecordGovernanceRows(string action, int rows) => _governanceRows.Add(rows, new KeyValuePair<string, object?>("action", action));
 
+    /// <summary>The <c>role</c> values the memory handlers pass to the model port.</summary>
+    public static readonly string[] LlmRoles = ["eval", "architect"];
+
+    /// <summary>The outcomes <c>engramia_jobs_completed_total</c> counts.</summary>
+    public static readonly string[] JobOutcomes = ["completed", "failed", "expired"];
+
+    /// <summary>
+    /// Adds 0 to every counter series whose labels are known at start-up, so each is exported from the
+    /// first scrape: <c>rate()</c> has a starting point and an <c>absent()</c> alert means a real gap.
+    /// </summary>
+    public void Prime(IEnumerable<string> jobOperations, (string Provider, string Model)? llm, string? embeddingProvider)
+    {
+        _rateLimited.Add(0, new KeyValuePair<string, object?>("kind", "ip"));
+        _rateLimited.Add(0, new KeyValuePair<string, object?>("kind", "key"));
+        _recallHits.Add(0);
+        _recallMisses.Add(0);
+        foreach (var operation in jobOperations)
+        {
+            _jobsSubmitted.Add(0, new KeyValuePair<string, object?>("operation", operation));
+            foreach (var outcome in JobOutcomes)
+            {
+                _jobsCompleted.Add(0, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("status", outcome));
+            }
+        }
+
+        if (llm is var (provider, model))
+        {
+            foreach (var role in LlmRoles)
+            {
+                foreach (var status in new[] { "ok", "error" })
+                {
+                    _llmCalls.Add(0, new TagList { { "provider", provider }, { "model", model }, { "role", role }, { "status", status } });
+                }
+            }
+        }
+
+        if (embeddingProvider is not null)
+        {
+            foreach (var status in new[] { "ok", "error" })
+            {
+                _embeddingCalls.Add(0, new KeyValuePair<string, object?>("provider", embeddingProvider), new KeyValuePair<string, object?>("status", status));
+            }
+        }
+    }
+
     public void Dispose() => _meter.Dispose();
 }

@@ -11,5 +11,8 @@ public static class EngramiaTracing
 {
     public const string SourceName = "Engramia";
 
+    /// <summary>Npgsql's built-in activity source: one span per database command.</summary>
+    public const string NpgsqlSourceName = "Npgsql";
+
     public static readonly ActivitySource Source = new(SourceName);
 }

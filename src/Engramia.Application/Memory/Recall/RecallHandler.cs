@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Memory.Recall;
 
-public sealed class RecallHandler(IApplicationDbContext db, IRequestContext context, PatternSearch search, IReuseBoostSink boosts, TimeProvider clock)
+public sealed class RecallHandler(IApplicationDbContext db, IRequestContext context, PatternSearch search, IReuseBoostSink boosts, IEngramiaMetrics metrics, TimeProvider clock)
     : ICommandHandler<RecallQuery, RecallResult>
 {
     /// <summary>
@@ -83,6 +83,7 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
                 new RecalledPattern(x.Match.Task, Field(x.Design, "code"), x.Match.SuccessScore, x.ReuseCount)))
             .ToList();
         var hasMore = filtered.Count > request.Offset + request.Limit;
+        metrics.RecordRecall(hit: page.Count > 0);
         return new RecallResult(page, hasMore, hasMore ? request.Offset + request.Limit : null);
     }
 

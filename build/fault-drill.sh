@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Fault-injection drill: the published service on a PRIVATE PostgreSQL cluster (own port, own data
+# dir under /var/tmp, run as user postgres) under a steady learn/recall load, while
+#   (a) the database is stopped with `pg_ctl stop -m immediate` and started again,
+#   (b) the database refuses connections (ALLOW_CONNECTIONS false) and its backends are terminated,
+#   (c) the server is saturated to max_connections by other clients and the service's backends terminated,
+#   (d) the service process is SIGKILLed during a learn burst and restarted.
+# Then 20 concurrent learns of one task must store one pattern with the best score.
+#
+# Prints one table row per fault: answers 2xx/4xx/503/other-5xx/no-answer, seconds to recover, and
+# acknowledged writes lost (every learn answered `"stored":true` is read back from an export at the end).
+# Fails (exit 1) on any 5xx other than 503, any lost acknowledged write, or a series of the Grafana
+# dashboard / alert rules without data on the service's /metrics after the drill.
+#
+# Idempotent and self-cleaning: the cluster, the service, the OpenAI fake and every load process are
+# stopped on exit; the data dir is recreated on each run. The OpenAI fake (python3, loopback) gives
+# the embedding and model series real traffic. DRILL_SKIP_BUILD=1 reuses the last publish.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DIR="${FAULT_DRILL_DIR:-/var/tmp/engramia-fault-drill}"
+PGDATA="$DIR/pg"
+APP="$DIR/app"
+PGBIN=/usr/lib/postgresql/15/bin
+DB=engramia_fault
+ROLE=engramia_svc
+WORKERS=3
+FAULT_SECONDS=8
+MAX_CONNECTIONS=30
+
+log() { printf 'fault-drill: %s\n' "$*"; }
+die() { printf 'fault-drill: FAILED: %s\n' "$*" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+api_pid=""; fake_pid=""; filler_pids=(); worker_pids=()
+cleanup() {
+  set +e
+  touch "$DIR/stop" 2>/dev/null
+  for p in "${worker_pids[@]}" "${filler_pids[@]}"; do kill "$p" 2>/dev/null; done
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+  [ -f "$PGDATA/postmaster.pid" ] && as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+  wait 2>/dev/null
+}
+trap cleanup EXIT
+
+# --- 1. Tools, a clean drill folder, the published service -------------------------------------------
+./build/dev-db.sh >/dev/null   # installs PostgreSQL 15 + pgvector when missing (its shared server is not touched)
+command -v curl >/dev/null || die "curl is required"
+if [ -f "$PGDATA/postmaster.pid" ]; then as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1 || true; fi
+mkdir -p "$DIR"
+find "$DIR" -mindepth 1 -maxdepth 1 ! -name app -exec rm -rf {} +
+mkdir -p "$DIR/load"
+if [ "${DRILL_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$APP/Engramia.Api.dll" ]; then
+  log "publishing the service"
+  dotnet publish src/Engramia.Api/Engramia.Api.csproj -c Release -o "$APP" > "$DIR/publish.log" 2>&1 \
+    || { tail -n 30 "$DIR/publish.log"; die "dotnet publish"; }
+fi
+
+# --- 2. A private PostgreSQL cluster ------------------------------------------------------------------
+PGPORT="$(free_port)"
+mkdir -p "$PGDATA"; [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$DIR" "$PGDATA"
+as_postgres "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 >/dev/null
+pg_start() {
+  as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+    -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=$MAX_CONNECTIONS -c superuser_reserved_connections=3" start >/dev/null
+}
+pg_start
+psql_su() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+psql_su -d postgres -c "CREATE ROLE $ROLE LOGIN" -c "CREATE ROLE filler LOGIN" -c "CREATE DATABASE $DB OWNER $ROLE"
+psql_su -d "$DB" -c "CREATE EXTENSION vector"
+log "private cluster on 127.0.0.1:$PGPORT (max_connections=$MAX_CONNECTIONS), data in $PGDATA"
+
+# --- 3. The OpenAI fake and the service ---------------------------------------------------------------
+FAKE_PORT="$(free_port)"
+python3 - "$FAKE_PORT" > "$DIR/fake-openai.log" 2>&1 <<'PY' &
+import hashlib, json, struct, sys, base64
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+EVAL = {"task_alignment": 8, "code_quality": 7, "workspace_usage": 8, "robustness": 6, "overall": 7.5, "feedback": "Handle missing files."}
+def vector(text, dim=1536):
+    seed = hashlib.sha256(text.encode()).digest()
+    return [((seed[i % 32] ^ (i * 31)) % 255) / 255.0 - 0.5 for i in range(dim)]
+class Fake(BaseHTTPRequestHandler):
+    def log_message(self, *args): pass
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        if self.path.endswith("/embeddings"):
+            texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            data = []
+            for i, t in enumerate(texts):
+                v = vector(str(t))
+                emb = base64.b64encode(struct.pack("<%df" % len(v), *v)).decode() if body.get("encoding_format") == "base64" else v
+                data.append({"object": "embedding", "index": i, "embedding": emb})
+            reply = {"object": "list", "data": data, "model": body.get("model"), "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+        else:
+            reply = {"id": "c1", "object": "chat.completion", "created": 0, "model": body.get("model"),
+                     "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(EVAL)}}],
+                     "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+        raw = json.dumps(reply).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json"); self.send_header("Content-Length", str(len(raw)))
+        self.end_headers(); self.wfile.write(raw)
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Fake).serve_forever()
+PY
+fake_pid=$!
+
+API_PORT="$(free_port)"
+BASE="http://127.0.0.1:$API_PORT"
+BOOTSTRAP="fault-$RANDOM$RANDOM"
+METRICS_TOKEN="metrics-$RANDOM$RANDOM"
+service_env() {
+  export ENGRAMIA_STORAGE=postgres ENGRAMIA_DATABASE_URL="postgresql://$ROLE@127.0.0.1:$PGPORT/$DB"
+  export ENGRAMIA_HOST=127.0.0.1 ENGRAMIA_PORT="$API_PORT" ENGRAMIA_ENVIRONMENT=drill
+  export ENGRAMIA_AUTH_MODE=db ENGRAMIA_BOOTSTRAP_TOKEN="$BOOTSTRAP"
+  export ENGRAMIA_METRICS=true ENGRAMIA_METRICS_TOKEN="$METRICS_TOKEN"
+  export OPENAI_API_KEY=sk-drill OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" ENGRAMIA_EMBEDDING_MODEL=text-embedding-3-small
+  export ENGRAMIA_RATE_LIMIT_DEFAULT=1000000 ENGRAMIA_RATE_LIMIT_EXPENSIVE=1000000 ENGRAMIA_RATE_LIMIT_PER_KEY=1000000
+  export ENGRAMIA_JOB_POLL_INTERVAL=0.5 ENGRAMIA_MAINTENANCE_POLL_INTERVAL=1 ENGRAMIA_JSON_LOGS=false
+}
+( service_env; export ENGRAMIA_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$DB"; cd "$APP"; dotnet Engramia.Api.dll db upgrade ) > "$DIR/migrate.log" 2>&1 \
+  || { tail -n 20 "$DIR/migrate.log"; die "db upgrade"; }
+psql_su -d "$DB" -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO $ROLE" -c "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO $ROLE"
+
+start_service() {
+  ( service_env; cd "$APP"; exec dotnet Engramia.Api.dll ) >> "$DIR/api.log" 2>&1 &
+  api_pid=$!
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/v1/health/ready")" = 200 ] && return 0
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$DIR/api.log"; die "the service exited"; }
+    sleep 0.1
+  done
+  die "the service did not become ready"
+}
+start_service
+KEY="$(curl -sf -X POST "$BASE/v1/keys/bootstrap" -H 'Content-Type: application/json' -d "{\"bootstrap_token\":\"$BOOTSTRAP\"}" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')" || die "bootstrap key"
+AUTH="Authorization: Bearer $KEY"
+log "service pid $api_pid on $BASE (db keys), OpenAI fake on 127.0.0.1:$FAKE_PORT"
+
+# --- 4. The load: WORKERS loops of learn + recall, each answer logged with the current phase ----------
+echo warmup > "$DIR/phase"
+worker() {
+  local id=$1 n=0 phase resp code task
+  while [ ! -f "$DIR/stop" ]; do
+    n=$((n + 1)); read -r phase < "$DIR/phase" || true
+    task="drill w$id n$n $(printf 'a%x b%x c%x d%x' $RANDOM $RANDOM $RANDOM $RANDOM)"
+    resp="$(curl -s -m 10 -w ' %{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
+      -d "{\"task\":\"$task\",\"code\":\"print($n)\",\"eval_score\":7}" "$BASE/v1/learn" || true)"
+    code="${resp##* }"; [ -n "$code" ] || code=000
+    case "$resp" in *'"stored":true'*) echo "$task" >> "$DIR/load/acked";; esac
+    echo "$phase $code" >> "$DIR/load/w$id"
+    resp="$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
+      -d "{\"task\":\"drill w$id\",\"limit\":3}" "$BASE/v1/recall" || true)"
+    echo "$phase ${resp:-000}" >> "$DIR/load/w$id"
+  done
+}
+for i in $(seq 1 "$WORKERS"); do worker "$i" & worker_pids+=($!); done
+
+# Seconds until a recall answers 200 again (the service has recovered on its own).
+recover() {
+  local t0=${1:-$(date +%s.%N)} now
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d '{"task":"drill"}' "$BASE/v1/recall")" = 200 ] \
+      && { now=$(date +%s.%N); python3 -c "print(f'{$now - $t0:.1f}')"; return 0; }
+    sleep 0.2
+  done
+  echo "never"
+}
+declare -A RECOVERY
+phase() { echo "$1" > "$DIR/phase.new"; mv "$DIR/phase.new" "$DIR/phase"; log "phase $1"; }
+terminate_service_backends() { psql_su -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '$ROLE'" >/dev/null; }
+
+sleep 4
+# (a) stop -m immediate, start
+phase a_pg_ctl_stop
+as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null
+sleep "$FAULT_SECONDS"
+pg_start
+RECOVERY[a_pg_ctl_stop]="$(recover)"
+phase steady; sleep 3
+
+# (b) refuse connections and terminate the service's backends
+phase b_refuse_connections
+psql_su -d postgres -c "ALTER DATABASE $DB ALLOW_CONNECTIONS false" >/dev/null
+terminate_service_backends
+sleep "$FAULT_SECONDS"
+psql_su -d postgres -c "ALTER DATABASE $DB ALLOW_CONNECTIONS true" >/dev/null
+RECOVERY[b_refuse_connections]="$(recover)"
+phase steady; sleep 3
+
+# (c) the service's backends are terminated and other clients keep taking every free connection slot
+phase c_max_connections
+terminate_service_backends
+fault_end=$((SECONDS + FAULT_SECONDS))
+while [ "$SECONDS" -lt "$fault_end" ]; do
+  for _ in 1 2 3 4 5; do
+    psql -h 127.0.0.1 -p "$PGPORT" -U filler -d postgres -qtA -c "SELECT pg_sleep($((FAULT_SECONDS + 2)))" >/dev/null 2>&1 &
+    filler_pids+=($!)
+  done
+  sleep 0.3
+done
+log "connections held by other clients: $(psql_su -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'filler'")"
+for p in "${filler_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+psql_su -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'filler'" >/dev/null
+filler_pids=()
+RECOVERY[c_max_connections]="$(recover)"
+phase steady; sleep 3
+
+# (d) SIGKILL the service during a learn burst, restart it
+phase d_sigkill_learn_burst
+burst() {
+  local id=$1 n resp
+  for n in $(seq 1 40); do
+    task="burst b$id n$n $(printf 'a%x b%x c%x d%x' $RANDOM $RANDOM $RANDOM $RANDOM)"
+    resp="$(curl -s -m 10 -w ' %{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
+      -d "{\"task\":\"$task\",\"code\":\"print($n)\",\"eval_score\":6}" "$BASE/v1/learn" || true)"
+    case "$resp" in *'"stored":true'*) echo "$task" >> "$DIR/load/acked";; esac
+    echo "d_sigkill_learn_burst ${resp##* }" >> "$DIR/load/burst$id"
+  done
+}
+burst_pids=()
+for i in 1 2 3 4; do burst "$i" & burst_pids+=($!); done
+sleep 2
+t_kill=$(date +%s.%N)
+kill -9 "$api_pid"; wait "$api_pid" 2>/dev/null || true
+log "service SIGKILLed mid-burst; restarting"
+start_service
+RECOVERY[d_sigkill_learn_burst]="$(recover "$t_kill")"
+wait "${burst_pids[@]}" 2>/dev/null || true
+phase steady; sleep 2
+touch "$DIR/stop"; wait "${worker_pids[@]}" 2>/dev/null || true; worker_pids=()
+
+# Model and job traffic for the dashboard's model/job panels: one evaluate, one async evaluate to completion.
+curl -sf -o /dev/null -H "$AUTH" -H 'Content-Type: application/json' -d '{"task":"drill","code":"print(1)","num_evals":1}' "$BASE/v1/evaluate" \
+  || die "evaluate"
+JOB="$(curl -sf -H "$AUTH" -H 'Content-Type: application/json' -H 'Prefer: respond-async' -d '{"task":"drill","code":"print(2)","num_evals":1}' \
+  "$BASE/v1/evaluate" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')" || die "async evaluate"
+for _ in $(seq 1 200); do
+  [ "$(curl -sf -H "$AUTH" "$BASE/v1/jobs/$JOB" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = completed ] && break
+  sleep 0.2
+done
+
+# --- 5. 20 concurrent learns of one task: one pattern with the best score -----------------------------
+ONE_TASK="fault drill concurrent task $(printf '%x%x' $RANDOM $RANDOM)"
+one_pids=()
+for i in $(seq 1 20); do   # scores 0.5, 1.0, … 10.0 in parallel: the best is 10.0
+  curl -s -o /dev/null -H "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"task\":\"$ONE_TASK\",\"code\":\"v$i\",\"eval_score\":$((i / 2)).$((i % 2 * 5))}" "$BASE/v1/learn" &
+  one_pids+=($!)
+done
+wait "${one_pids[@]}" || true
+
+# --- 6. Read back every acknowledged write; the concurrency check; the series ---------------------------
+curl -sf -H "$AUTH" "$BASE/v1/export" > "$DIR/export.json" || die "export"
+python3 - "$DIR" "$ONE_TASK" <<'PY' > "$DIR/readback.txt"
+import json, sys
+d, one = sys.argv[1], sys.argv[2]
+records = json.load(open(f"{d}/export.json"))["records"]
+stored = {r["data"]["task"] for r in records}
+acked = [l.rstrip("\n") for l in open(f"{d}/load/acked")] if __import__("os").path.exists(f"{d}/load/acked") else []
+lost = [t for t in acked if t not in stored]
+ones = [r for r in records if r["data"]["task"] == one]
+print(len(acked), len(lost), len(ones), f'{float(ones[0]["data"]["success_score"]):.1f}' if ones else "none")
+for t in lost[:5]: print("LOST", t)
+PY
+read -r ACKED LOST ONES ONE_SCORE < "$DIR/readback.txt"
+
+curl -sf -H "Authorization: Bearer $METRICS_TOKEN" "$BASE/metrics" > "$DIR/metrics.txt" || die "/metrics"
+
+# --- 7. The table ---------------------------------------------------------------------------------------
+cat "$DIR"/load/w* "$DIR"/load/burst* > "$DIR/answers.txt"
+printf '\n%-24s %6s %6s %6s %10s %10s %10s %s\n' fault 2xx 4xx 503 other-5xx no-answer recover-s lost-writes
+other5xx_total=0
+for f in a_pg_ctl_stop b_refuse_connections c_max_connections d_sigkill_learn_burst steady; do
+  read -r ok c4 c503 c5 none < <(awk -v f="$f" '$1==f { if ($2 ~ /^2/) a++; else if ($2 ~ /^4/) b++; else if ($2=="503") c++; else if ($2 ~ /^5/) e++; else n++ }
+    END { printf "%d %d %d %d %d\n", a, b, c, e, n }' "$DIR/answers.txt")
+  other5xx_total=$((other5xx_total + c5))
+  lost_col="-"; [ "$f" = d_sigkill_learn_burst ] && lost_col="$LOST (of $ACKED acked, whole drill)"
+  printf '%-24s %6s %6s %6s %10s %10s %10s %s\n' "$f" "$ok" "$c4" "$c503" "$c5" "$none" "${RECOVERY[$f]:--}" "$lost_col"
+done
+c5_warm=$(awk '$1=="warmup" && $2 ~ /^5/ && $2 != "503"' "$DIR/answers.txt" | wc -l)
+other5xx_total=$((other5xx_total + c5_warm))
+printf '\nconcurrent learns of one task: %s pattern(s), score %s (best sent: 10.0)\n' "$ONES" "$ONE_SCORE"
+
+status=0
+[ "$other5xx_total" -eq 0 ] || { log "FAILED: $other5xx_total answers were 5xx other than 503"; grep -E ' 5[0-9][0-9]$' "$DIR/answers.txt" | grep -v ' 503$' | sort | uniq -c | head; status=1; }
+[ "$LOST" -eq 0 ] || { log "FAILED: $LOST acknowledged writes lost"; grep LOST "$DIR/readback.txt"; status=1; }
+[ "$ACKED" -gt 0 ] || { log "FAILED: no learn was acknowledged"; status=1; }
+[ "$ONES" = 1 ] && [ "$ONE_SCORE" = 10.0 ] || { log "FAILED: concurrent learns stored $ONES pattern(s) with score $ONE_SCORE"; status=1; }
+
+missing=""
+for name in $(grep -ohE '[a-zA-Z_:][a-zA-Z0-9_:]*\{job=' deploy/monitoring/grafana/engramia-overview.json deploy/monitoring/alerts.rules.yml | sed 's/{job=//' | sort -u); do
+  case "$name" in up|probe_success|engramia_maintenance) continue ;; esac
+  awk -v n="$name" '$1 == n || index($1, n "{") == 1 { found=1 } END { exit !found }' "$DIR/metrics.txt" || missing="$missing $name"
+done
+[ -z "$missing" ] || { log "FAILED: series without data on /metrics:$missing"; status=1; }
+[ -z "$missing" ] && log "every dashboard and alert series has data on /metrics"
+
+[ "$status" -eq 0 ] && log "passed in $SECONDS s" || log "failed in $SECONDS s (logs in $DIR)"
+exit "$status"
