@@ -53,8 +53,12 @@ mkdir -p "$DIR"
 find "$DIR" -mindepth 1 -maxdepth 1 ! -name app -exec rm -rf {} +
 mkdir -p "$DIR/load"
 if [ "${DRILL_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$APP/Engramia.Api.dll" ]; then
-  log "publishing the service"
-  dotnet publish src/Engramia.Api/Engramia.Api.csproj -c Release -o "$APP" > "$DIR/publish.log" 2>&1 \
+  # Right after build/test.sh (as in .ci/run) the Release build is current: publish it without rebuilding.
+  built=src/Engramia.Api/bin/Release/net10.0/Engramia.Api.dll
+  no_build=()
+  if [ -f "$built" ] && [ -z "$(find src -name '*.cs' -newer "$built" -print -quit)" ]; then no_build=(--no-build); fi
+  log "publishing the service ${no_build[*]}"
+  dotnet publish src/Engramia.Api/Engramia.Api.csproj -c Release "${no_build[@]}" -o "$APP" > "$DIR/publish.log" 2>&1 \
     || { tail -n 30 "$DIR/publish.log"; die "dotnet publish"; }
 fi
 
@@ -124,7 +128,7 @@ psql_su -d "$DB" -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO $ROLE" -c "GRAN
 start_service() {
   ( service_env; cd "$APP"; exec dotnet Engramia.Api.dll ) >> "$DIR/api.log" 2>&1 &
   api_pid=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1800); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/v1/health/ready")" = 200 ] && return 0
     kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$DIR/api.log"; die "the service exited"; }
     sleep 0.1
@@ -142,15 +146,17 @@ echo warmup > "$DIR/phase"
 worker() {
   local id=$1 n=0 phase resp code task
   while [ ! -f "$DIR/stop" ]; do
-    n=$((n + 1)); read -r phase < "$DIR/phase" || true
+    n=$((n + 1))
     task="drill w$id n$n $(printf 'a%x b%x c%x d%x' $RANDOM $RANDOM $RANDOM $RANDOM)"
     resp="$(curl -s -m 10 -w ' %{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
       -d "{\"task\":\"$task\",\"code\":\"print($n)\",\"eval_score\":7}" "$BASE/v1/learn" || true)"
     code="${resp##* }"; [ -n "$code" ] || code=000
-    case "$resp" in *'"stored":true'*) echo "$task" >> "$DIR/load/acked";; esac
+    read -r phase < "$DIR/phase" || true   # answers count for the phase they arrive in
+    case "$resp" in *'"stored":true'*) printf '%s\t%s\n' "$phase" "$task" >> "$DIR/load/acked";; esac
     echo "$phase $code" >> "$DIR/load/w$id"
     resp="$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
       -d "{\"task\":\"drill w$id\",\"limit\":3}" "$BASE/v1/recall" || true)"
+    read -r phase < "$DIR/phase" || true
     echo "$phase ${resp:-000}" >> "$DIR/load/w$id"
   done
 }
@@ -188,17 +194,25 @@ psql_su -d postgres -c "ALTER DATABASE $DB ALLOW_CONNECTIONS true" >/dev/null
 RECOVERY[b_refuse_connections]="$(recover)"
 phase steady; sleep 3
 
-# (c) the service's backends are terminated and other clients keep taking every free connection slot
+# (c) other clients hold every connection slot. To hand them the slots the service holds, the service
+# is kept out for a moment (ALLOW_CONNECTIONS false on its database, backends terminated) while
+# clients of the `postgres` database take every free slot; then its database is open again and the
+# service meets a full server ("sorry, too many clients already", 53300) for the rest of the window.
 phase c_max_connections
+psql_su -d postgres -c "ALTER DATABASE $DB ALLOW_CONNECTIONS false" >/dev/null
 terminate_service_backends
-fault_end=$((SECONDS + FAULT_SECONDS))
-while [ "$SECONDS" -lt "$fault_end" ]; do
-  for _ in 1 2 3 4 5; do
-    psql -h 127.0.0.1 -p "$PGPORT" -U filler -d postgres -qtA -c "SELECT pg_sleep($((FAULT_SECONDS + 2)))" >/dev/null 2>&1 &
+slots=$((MAX_CONNECTIONS - 3))
+for _ in $(seq 1 100); do
+  held="$(psql_su -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'filler'")"
+  [ "$held" -ge "$slots" ] && break
+  for _ in $(seq 1 $((slots - held))); do
+    psql -h 127.0.0.1 -p "$PGPORT" -U filler -d postgres -qtA -c "SELECT pg_sleep($((FAULT_SECONDS + 30)))" >/dev/null 2>&1 &
     filler_pids+=($!)
   done
   sleep 0.3
 done
+psql_su -d postgres -c "ALTER DATABASE $DB ALLOW_CONNECTIONS true" >/dev/null
+sleep "$FAULT_SECONDS"
 log "connections held by other clients: $(psql_su -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'filler'")"
 for p in "${filler_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 psql_su -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'filler'" >/dev/null
@@ -214,7 +228,7 @@ burst() {
     task="burst b$id n$n $(printf 'a%x b%x c%x d%x' $RANDOM $RANDOM $RANDOM $RANDOM)"
     resp="$(curl -s -m 10 -w ' %{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
       -d "{\"task\":\"$task\",\"code\":\"print($n)\",\"eval_score\":6}" "$BASE/v1/learn" || true)"
-    case "$resp" in *'"stored":true'*) echo "$task" >> "$DIR/load/acked";; esac
+    case "$resp" in *'"stored":true'*) printf 'd_sigkill_learn_burst\t%s\n' "$task" >> "$DIR/load/acked";; esac
     echo "d_sigkill_learn_burst ${resp##* }" >> "$DIR/load/burst$id"
   done
 }
@@ -257,11 +271,16 @@ import json, sys
 d, one = sys.argv[1], sys.argv[2]
 records = json.load(open(f"{d}/export.json"))["records"]
 stored = {r["data"]["task"] for r in records}
-acked = [l.rstrip("\n") for l in open(f"{d}/load/acked")] if __import__("os").path.exists(f"{d}/load/acked") else []
-lost = [t for t in acked if t not in stored]
+import os, collections
+acked = [l.rstrip("\n").split("\t", 1) for l in open(f"{d}/load/acked")] if os.path.exists(f"{d}/load/acked") else []
+lost = [(p, t) for p, t in acked if t not in stored]
 ones = [r for r in records if r["data"]["task"] == one]
 print(len(acked), len(lost), len(ones), f'{float(ones[0]["data"]["success_score"]):.1f}' if ones else "none")
-for t in lost[:5]: print("LOST", t)
+acked_by, lost_by = collections.Counter(p for p, _ in acked), collections.Counter(p for p, _ in lost)
+with open(f"{d}/lost-by-phase.txt", "w") as out:
+    for p in sorted(set(acked_by) | {"a_pg_ctl_stop", "b_refuse_connections", "c_max_connections", "d_sigkill_learn_burst", "steady", "warmup"}):
+        out.write(f"{p} {lost_by[p]} {acked_by[p]}\n")
+for p, t in lost[:5]: print("LOST", p, t)
 PY
 read -r ACKED LOST ONES ONE_SCORE < "$DIR/readback.txt"
 
@@ -269,17 +288,17 @@ curl -sf -H "Authorization: Bearer $METRICS_TOKEN" "$BASE/metrics" > "$DIR/metri
 
 # --- 7. The table ---------------------------------------------------------------------------------------
 cat "$DIR"/load/w* "$DIR"/load/burst* > "$DIR/answers.txt"
-printf '\n%-24s %6s %6s %6s %10s %10s %10s %s\n' fault 2xx 4xx 503 other-5xx no-answer recover-s lost-writes
+printf '\n%-24s %6s %6s %6s %10s %10s %10s %s\n' fault 2xx 4xx 503 other-5xx no-answer recover-s "lost/acked writes"
 other5xx_total=0
-for f in a_pg_ctl_stop b_refuse_connections c_max_connections d_sigkill_learn_burst steady; do
+for f in warmup a_pg_ctl_stop b_refuse_connections c_max_connections d_sigkill_learn_burst steady; do
   read -r ok c4 c503 c5 none < <(awk -v f="$f" '$1==f { if ($2 ~ /^2/) a++; else if ($2 ~ /^4/) b++; else if ($2=="503") c++; else if ($2 ~ /^5/) e++; else n++ }
     END { printf "%d %d %d %d %d\n", a, b, c, e, n }' "$DIR/answers.txt")
   other5xx_total=$((other5xx_total + c5))
-  lost_col="-"; [ "$f" = d_sigkill_learn_burst ] && lost_col="$LOST (of $ACKED acked, whole drill)"
+  lost_col="$(awk -v f="$f" '$1==f { print $2 "/" $3 }' "$DIR/lost-by-phase.txt")"
   printf '%-24s %6s %6s %6s %10s %10s %10s %s\n' "$f" "$ok" "$c4" "$c503" "$c5" "$none" "${RECOVERY[$f]:--}" "$lost_col"
 done
-c5_warm=$(awk '$1=="warmup" && $2 ~ /^5/ && $2 != "503"' "$DIR/answers.txt" | wc -l)
-other5xx_total=$((other5xx_total + c5_warm))
+
+
 printf '\nconcurrent learns of one task: %s pattern(s), score %s (best sent: 10.0)\n' "$ONES" "$ONE_SCORE"
 
 status=0

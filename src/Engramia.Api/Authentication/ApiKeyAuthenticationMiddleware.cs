@@ -200,7 +200,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     private static Failure Misconfigured(string detail) => new(503, detail, "SERVICE_UNAVAILABLE");
 
     private static Task WriteFailureAsync(HttpContext http, Failure failure) => failure.StorageReason is { } reason
-        ? EngramiaExceptionHandler.WriteStorageUnavailableAsync(http, reason)
+        ? EngramiaExceptionHandler.WriteStorageUnavailableAsync(http, failure.Detail, reason)
         : ProblemResponses.WriteAsync(http, failure.Status, failure.Detail, failure.ErrorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated request accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]

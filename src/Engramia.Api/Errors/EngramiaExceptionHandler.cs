@@ -39,7 +39,7 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
                 return true;
             case var _ when faults.UnavailableReason(exception) is { } reason:
                 LogStorageUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, reason, exception.Message);
-                await WriteStorageUnavailableAsync(httpContext, reason);
+                await WriteStorageUnavailableAsync(httpContext, $"Storage backend unavailable: {reason}. Retry in a few seconds.", reason);
                 return true;
             default:
                 LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -48,13 +48,16 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
         }
     }
 
-    /// <summary>The storage outage answer, also written by the authentication middleware when the key lookup fails.</summary>
-    public static Task WriteStorageUnavailableAsync(HttpContext httpContext, string reason)
+    /// <summary>
+    /// The storage outage answer: 503 <c>STORAGE_ERROR</c>, <c>Retry-After</c>, the reason in
+    /// <c>error_context</c>. Also written by the authentication middleware when the key lookup fails
+    /// (there with the spec's <c>Authentication service not available.</c> detail).
+    /// </summary>
+    public static Task WriteStorageUnavailableAsync(HttpContext httpContext, string detail, string reason)
     {
         httpContext.Response.Headers.RetryAfter = StorageRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return ProblemResponses.WriteAsync(httpContext, 503,
-            $"Storage backend unavailable: {reason}. Retry in a few seconds.", "STORAGE_ERROR",
-            new Dictionary<string, object?> { ["retry_after"] = StorageRetryAfterSeconds });
+        return ProblemResponses.WriteAsync(httpContext, 503, detail, "STORAGE_ERROR",
+            new Dictionary<string, object?> { ["retry_after"] = StorageRetryAfterSeconds, ["reason"] = reason });
     }
 
     public static int StatusFor(EngramiaException exception) => exception switch

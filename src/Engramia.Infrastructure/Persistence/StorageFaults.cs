@@ -12,8 +12,9 @@ namespace Engramia.Infrastructure.Persistence;
 /// resources, 53300 too many connections), 57 (operator intervention: 57P01 admin shutdown, 57P02 crash
 /// shutdown, 57P03 cannot connect now, 57014 statement cancelled) and 55000 when the database refuses
 /// connections (<c>ALLOW_CONNECTIONS false</c>). Every Npgsql error without a server SQLSTATE is a client
-/// side failure (socket closed, connect or pool timeout). SQLite counts BUSY and LOCKED, which it only
-/// raises after its busy timeout has run out.
+/// side failure (socket closed, connect or pool timeout), and so is the "Transaction is already
+/// completed" Npgsql raises for the next command of a transaction whose connection broke. SQLite counts
+/// BUSY and LOCKED, which it only raises after its busy timeout has run out.
 /// </summary>
 public sealed class StorageFaults : IStorageFaults
 {
@@ -38,6 +39,10 @@ public sealed class StorageFaults : IStorageFaults
                 ? "the database did not answer in time"
                 : "the connection to the database failed",
             SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => "the database is busy (locked by another writer)",
+            // Npgsql completes a transaction whose connection broke (backend terminated); the next
+            // command on it says so instead of naming the broken connection.
+            InvalidOperationException { Source: "Npgsql" } ioe when ioe.Message.StartsWith("Transaction is already completed", StringComparison.Ordinal)
+                => "the connection to the database was lost during the transaction",
             _ => null,
         };
         if (own is not null || exception is PostgresException or SqliteException)

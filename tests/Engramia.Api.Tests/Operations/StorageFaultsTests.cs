@@ -51,6 +51,19 @@ public sealed class StorageFaultsTests
         });
     }
 
+    [Test]
+    public void A_transaction_npgsql_completed_because_its_connection_broke_is_unavailable()
+    {
+        // The shape met by the fault drill: a learn whose backend was terminated between two statements.
+        var completed = new InvalidOperationException("Transaction is already completed") { Source = "Npgsql" };
+        Assert.Multiple(() =>
+        {
+            Assert.That(Faults.UnavailableReason(completed), Does.Contain("lost during the transaction"));
+            Assert.That(Faults.UnavailableReason(new InvalidOperationException("Transaction is already completed")), Is.Null,
+                "the same words from elsewhere are not a storage outage");
+        });
+    }
+
     [TestCase("23505", "duplicate key value violates unique constraint")]
     [TestCase("42P01", "relation \"patterns\" does not exist")]
     [TestCase("22021", "invalid byte sequence for encoding \"UTF8\": 0x00")]
