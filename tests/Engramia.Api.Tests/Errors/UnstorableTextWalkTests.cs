@@ -64,6 +64,9 @@ public sealed class UnstorableTextWalkTests(string store)
         ("GET", "v1/audit", "/v1/audit?until=§", null, ["query", "until"]),
         ("GET", "v1/jobs", "/v1/jobs?status=§", null, ["query", "status"]),
         ("GET", "v1/billing/portal", "/v1/billing/portal?return_url=§", null, ["query", "return_url"]),
+        ("PUT", "v1/governance/retention", "/v1/governance/retention", """{"retention_days":30,"scope":"§"}""", ["body", "scope"]),
+        ("PUT", "v1/governance/patterns/{**keyAndAction}", "/v1/governance/patterns/patterns%2Fk%2Fclassify", """{"classification":"§"}""", ["body", "classification"]),
+        ("GET", "v1/governance/export", "/v1/governance/export?classification=§", null, ["query", "classification"]),
     ];
 
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "engramia-nul-" + Guid.NewGuid().ToString("N"));
