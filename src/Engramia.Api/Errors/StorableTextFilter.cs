@@ -18,6 +18,12 @@ public sealed class StorableTextFilter : IActionFilter
         var issues = new List<ValidationIssue>();
         foreach (var parameter in context.ActionDescriptor.Parameters)
         {
+            var source = parameter.BindingInfo?.BindingSource;
+            if (source == BindingSource.Services || source == BindingSource.Special)
+            {
+                continue; // injected, not sent by the caller
+            }
+
             if (context.ActionArguments.TryGetValue(parameter.Name, out var value))
             {
                 issues.AddRange(StorableText.Issues(value, Prefix(parameter.BindingInfo, parameter.Name)));
