@@ -31,6 +31,7 @@ public sealed class UnstorableTextWalkTests(string store)
         ("POST", "v1/learn", "/v1/learn", """{"task":"t","code":"x","eval_score":8,"run_id":"§"}""", ["body", "run_id"]),
         ("POST", "v1/learn", "/v1/learn", """{"task":"t","code":"x","eval_score":8,"classification":"§"}""", ["body", "classification"]),
         ("POST", "v1/learn", "/v1/learn", """{"task":"t","code":"x","eval_score":8,"source":"§"}""", ["body", "source"]),
+        ("POST", "v1/learn", "/v1/learn", """{"task":"t","code":"x","eval_score":8,"on_duplicate":"§"}""", ["body", "on_duplicate"]),
         ("POST", "v1/recall", "/v1/recall", """{"task":"§"}""", ["body", "task"]),
         ("POST", "v1/recall", "/v1/recall", """{"task":"t","classification":"§"}""", ["body", "classification"]),
         ("POST", "v1/recall", "/v1/recall", """{"task":"t","source":"§"}""", ["body", "source"]),
@@ -54,6 +55,9 @@ public sealed class UnstorableTextWalkTests(string store)
         // pattern key is unescaped once more by its controller, so %2500 becomes a NUL there.
         ("GET", "v1/patterns/{**patternKey}", "/v1/patterns/patterns%2F§", null, ["body", "pattern_key"]),
         ("DELETE", "v1/patterns/{**patternKey}", "/v1/patterns/patterns%2F§", null, ["body", "pattern_key"]),
+        ("POST", "v1/patterns/{**keyAndAction}", "/v1/patterns/patterns%2Fk%2Frefine", """{"eval_score":5,"feedback":"§"}""", ["body", "feedback"]),
+        ("POST", "v1/patterns/{**keyAndAction}", "/v1/patterns/patterns%2Fk%2Frefine", """{"eval_score":5,"pattern_key":"§"}""", ["body", "pattern_key"]),
+        ("POST", "v1/patterns/{**keyAndAction}", "/v1/patterns/patterns%2F§%2Frefine", """{"eval_score":5}""", ["body", "pattern_key"]),
         ("POST", "v1/keys", "/v1/keys", """{"name":"§","role":"reader"}""", ["body", "name"]),
         ("POST", "v1/keys", "/v1/keys", """{"name":"n","role":"§"}""", ["body", "role"]),
         ("POST", "v1/keys", "/v1/keys", """{"name":"n","role":"reader","expires_at":"§"}""", ["body", "expires_at"]),
@@ -109,11 +113,12 @@ public sealed class UnstorableTextWalkTests(string store)
             foreach (var (method, _, target, body, loc) in Cases)
             {
                 // In JSON both a NUL and a lone surrogate can be written as escapes; a URL carries only the NUL.
-                var poisons = body is not null ? new[] { @"a\u0000b", @"lone \ud800 surrogate" }
+                var inBody = body?.Contains(Slot, StringComparison.Ordinal) == true;
+                var poisons = inBody ? new[] { @"a\u0000b", @"lone \ud800 surrogate" }
                     : target.Contains("/patterns/", StringComparison.Ordinal) ? ["%2500"] : ["%00"];
                 foreach (var poison in poisons)
                 {
-                    using var request = new HttpRequestMessage(new HttpMethod(method), body is null ? target.Replace(Slot, "a" + poison + "b", StringComparison.Ordinal) : target);
+                    using var request = new HttpRequestMessage(new HttpMethod(method), inBody ? target : target.Replace(Slot, "a" + poison + "b", StringComparison.Ordinal));
                     if (body is not null)
                     {
                         request.Content = new StringContent(body.Replace(Slot, poison, StringComparison.Ordinal), Encoding.UTF8, "application/json");

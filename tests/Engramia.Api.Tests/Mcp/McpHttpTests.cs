@@ -157,4 +157,52 @@ public sealed class McpHttpTests : AuthTestBase
 
         Assert.That((await client.OkAsync("engramia_learn", McpTestSupport.Learn(Task, Code, 7))).GetProperty("stored").GetBoolean(), Is.True);
     }
+
+    [Test]
+    public async Task A_nul_in_any_string_argument_of_any_tool_is_a_validation_error_naming_it_and_nothing_is_stored()
+    {
+        var owner = await BootstrapAsync();
+        await using var client = await McpTestSupport.ConnectAsync(Factory, owner.Secret);
+        var walked = 0;
+        await Assert.MultipleAsync(async () =>
+        {
+            foreach (var tool in await client.ListToolsAsync())
+            {
+                var schema = tool.ProtocolTool.InputSchema;
+                var properties = schema.TryGetProperty("properties", out var p) ? p.EnumerateObject().ToList() : [];
+                var required = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()!).ToHashSet() : [];
+                foreach (var poisoned in properties.Where(p => IsText(p.Value) || ItemsAccept(p.Value, "string")))
+                {
+                    var arguments = properties.Where(p => required.Contains(p.Name)).ToDictionary(p => p.Name, p => ValidValue(p.Value));
+                    arguments[poisoned.Name] = IsText(poisoned.Value) ? "a\0b" : new[] { "a\0b" };
+                    var (code, body, text) = await client.ErrorAsync(tool.Name, arguments);
+                    var locs = body.TryGetProperty("issues", out var issues)
+                        ? issues.EnumerateArray().Select(i => string.Join('.', i.GetProperty("loc").EnumerateArray().Select(l => l.GetString()))).ToList()
+                        : [];
+                    Assert.That(code, Is.EqualTo("VALIDATION_ERROR"), $"{tool.Name}.{poisoned.Name}: {text}");
+                    Assert.That(locs, Has.Some.StartsWith("body." + poisoned.Name), $"{tool.Name}.{poisoned.Name}: {text}");
+                    walked++;
+                }
+            }
+        });
+
+        Assert.That(walked, Is.GreaterThanOrEqualTo(10), "the tools' string arguments were walked");
+        Assert.That((await client.OkAsync("engramia_metrics", new Dictionary<string, object?>())).GetProperty("pattern_count").GetInt32(), Is.Zero);
+
+        static bool Accepts(JsonElement property, string type) => property.TryGetProperty("type", out var t)
+            && (t.ValueKind == JsonValueKind.String ? t.GetString() == type : t.EnumerateArray().Any(e => e.GetString() == type));
+
+        // Numbers may also be sent as strings (the schema then lists both): those are numbers here.
+        static bool IsText(JsonElement property) => Accepts(property, "string") && !Accepts(property, "number") && !Accepts(property, "integer");
+
+        static bool ItemsAccept(JsonElement property, string type) =>
+            Accepts(property, "array") && property.TryGetProperty("items", out var items) && Accepts(items, type);
+
+        static object? ValidValue(JsonElement property) =>
+            Accepts(property, "integer") || Accepts(property, "number") ? (property.TryGetProperty("minimum", out var min) ? Math.Max(min.GetDouble(), 1) : 1)
+            : Accepts(property, "string") ? "valid text"
+            : Accepts(property, "boolean") ? false
+            : Accepts(property, "array") ? Array.Empty<string>()
+            : null;
+    }
 }

@@ -165,6 +165,36 @@ public sealed class TransferTests(string storage) : MemoryTestBase(storage)
     }
 
     [Test]
+    public async Task Ndjson_lines_with_unstorable_text_are_rejected_naming_the_field_and_the_others_imported()
+    {
+        var client = Client("none");
+        var badKey = Record("patterns/x_1", "bad key");
+        badKey["key"] = "patterns/nul\u0000_1";
+        var lines = new[]
+        {
+            Record("patterns/one_1", "one").ToJsonString(),
+            Record("patterns/nul_task_1", "a\u0000b").ToJsonString(),
+            Record("patterns/lone_1", "lone").ToJsonString().Replace("code for lone", "code \\ud800 lone", StringComparison.Ordinal),
+            badKey.ToJsonString(),
+            Record("patterns/two_1", "two").ToJsonString(),
+        };
+        var (status, body) = await PostNdjsonAsync(client, string.Join("\n", lines));
+
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(body!["imported"]!.GetValue<int>(), Is.EqualTo(2));
+            Assert.That(body["rejected"]!.GetValue<int>(), Is.EqualTo(3));
+            var rejected = body["rejected_lines"]!.AsArray();
+            Assert.That(rejected.Select(l => l!["line"]!.GetValue<int>()), Is.EqualTo(new[] { 2, 3, 4 }));
+            Assert.That(S(rejected[0]!["detail"]), Does.StartWith("data.task: ").And.Contain("NUL"));
+            Assert.That(S(rejected[1]!["detail"]), Does.StartWith("data.design.code: "));
+            Assert.That(S(rejected[2]!["detail"]), Does.StartWith("key: "));
+        });
+        Assert.That(await CountAsync(client), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Ndjson_import_has_no_record_cap_and_no_total_body_limit()
     {
         var client = Client("none");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Engramia.Application.Common.Validation;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Memory.Algorithms;
@@ -52,6 +53,14 @@ public static class ImportRecordParser
             return Reject(["key"], $"String should have at most {KeyMaxChars} characters.", "string_too_long");
         }
 
+        // The one rule for unstorable text (NUL, lone surrogates), checked before anything reads the strings.
+        var unstorable = StorableText.Issues(record.Key, ["key"]);
+        unstorable.AddRange(StorableText.Issues(record.Data, ["data"]));
+        if (unstorable.Count > 0)
+        {
+            return new ParsedImport(null, unstorable);
+        }
+
         if (!IsVersionOne(record.Version) || record.Key.Length == 0 || record.Data is not JsonObject data || !PatternKey.IsAcceptable(record.Key))
         {
             return Skip;
@@ -64,16 +73,6 @@ public static class ImportRecordParser
         }
 
         var issues = new List<ValidationIssue>();
-        if (record.Key.Contains('\0', StringComparison.Ordinal))
-        {
-            issues.Add(Issue(["key"], "Text must not contain NUL characters.", "string_nul"));
-        }
-
-        if (ContainsNul(data))
-        {
-            issues.Add(Issue(["data"], "Text must not contain NUL characters.", "string_nul"));
-        }
-
         var score = Number(data, "success_score", 1.0, PatternBounds.IsScore,
             $"Input should be a finite number between {PatternBounds.MinScore:0} and {PatternBounds.MaxScore:0}.", issues);
         var reuse = Number(data, "reuse_count", 0, PatternBounds.IsReuseCount,
@@ -137,14 +136,6 @@ public static class ImportRecordParser
 
         return extras.Count == 0 ? null : extras.ToJsonString();
     }
-
-    private static bool ContainsNul(JsonNode? node) => node switch
-    {
-        JsonObject o => o.Any(p => p.Key.Contains('\0', StringComparison.Ordinal) || ContainsNul(p.Value)),
-        JsonArray a => a.Any(ContainsNul),
-        JsonValue v => v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Contains('\0', StringComparison.Ordinal),
-        _ => false,
-    };
 
     private static ParsedImport Reject(string[] loc, string message, string type) => new(null, [Issue(loc, message, type)]);
 
