@@ -32,8 +32,10 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         context.ClientIp ??= http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!NeedsAuthentication(http))
         {
+            // While the key store is down a public endpoint answers its anonymous view, so health
+            // probes that carry a key keep reporting the outage instead of failing authentication.
             if (AuthenticatesWhenPresent(http, out var sent)
-                && await AuthenticateAsync(http, context, audit, keys, faults) is { } refused && sent)
+                && await AuthenticateAsync(http, context, audit, keys, faults) is { KeyStoreDown: false } refused && sent)
             {
                 await WriteFailureAsync(http, refused);
                 return;
@@ -134,13 +136,13 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             catch (Exception ex) when (faults.UnavailableReason(ex) is { } reason)
             {
                 LogLookupFailed(logger, reason, ex.Message);
-                return new Failure(503, "Authentication service not available.", StorageReason: reason);
+                return new Failure(503, "Authentication service not available.", StorageReason: reason, KeyStoreDown: true);
             }
             catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)
             {
                 // Not an outage (for example a schema that is not migrated): still no key store to ask.
                 LogLookupFailed(logger, "the key store could not be read", ex.Message);
-                return new Failure(503, "Authentication service not available.");
+                return new Failure(503, "Authentication service not available.", KeyStoreDown: true);
             }
 
             if (key is null || !Roles.TryParse(key.Role, out var role))
@@ -192,9 +194,10 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
 
     /// <summary>
     /// A 401, or a 503 whose <c>error_code</c> defaults to <c>STORAGE_ERROR</c> (the key lookup failed);
-    /// <paramref name="StorageReason"/> is set when the key store is unreachable (answered with <c>Retry-After</c>).
+    /// <paramref name="StorageReason"/> is set when the key store is unreachable (answered with <c>Retry-After</c>);
+    /// <paramref name="KeyStoreDown"/> when the key could not be looked up at all.
     /// </summary>
-    private sealed record Failure(int Status, string Detail, string? ErrorCode = null, string? StorageReason = null);
+    private sealed record Failure(int Status, string Detail, string? ErrorCode = null, string? StorageReason = null, bool KeyStoreDown = false);
 
     /// <summary>The deployment's auth settings refuse every request: a configuration matter, not storage (issue 13 L10).</summary>
     private static Failure Misconfigured(string detail) => new(503, detail, "SERVICE_UNAVAILABLE");
@@ -206,7 +209,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated request accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]
     private static partial void LogAnonymous(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "API key lookup failed: {Reason} ({Error}); answering 503")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API key lookup failed: {Reason} ({Error})")]
     private static partial void LogLookupFailed(ILogger logger, string reason, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API key {KeyId} has unknown role '{Role}' and is refused")]

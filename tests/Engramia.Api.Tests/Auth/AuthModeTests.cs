@@ -372,4 +372,18 @@ public sealed class DbModeDatabaseDownTests : AuthTestBase
             Assert.That((int)second.StatusCode, Is.EqualTo(503), "the failure was not cached as an invalid key");
         });
     }
+
+    /// <summary>An operator's probe carries a key: during the outage it still gets deep health, not an auth failure.</summary>
+    [Test]
+    public async Task Deep_health_with_a_key_reports_the_storage_outage_while_the_key_store_is_down()
+    {
+        var response = await GetAsync("/v1/health/deep", "engramia_sk_some-key");
+
+        var body = await JsonAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(503));
+            Assert.That(body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString(), Is.EqualTo("error"));
+        });
+    }
 }
