@@ -1,5 +1,6 @@
 using Engramia.Api;
 using Engramia.Api.Authentication;
+using Engramia.Api.Authentication.Oidc;
 using Engramia.Api.Cli;
 using Engramia.Api.Hosting;
 using Engramia.Api.Mcp;
@@ -19,7 +20,8 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     ListenAddress.Apply(builder);
-    if (new AuthSettings(builder.Configuration).StartupRefusal() is { } refusal)
+    var auth = new AuthSettings(builder.Configuration);
+    if (auth.StartupRefusal() is { } refusal)
     {
         await Console.Error.WriteLineAsync(refusal);
         return 1;
@@ -30,6 +32,7 @@ try
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
         .AddApi()
+        .AddOidcSignIn(auth)
         .AddEngramiaMcp(builder.Configuration);
 
     var app = builder.Build();

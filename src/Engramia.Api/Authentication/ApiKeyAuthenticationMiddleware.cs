@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Engramia.Api.Authentication.Oidc;
 using Engramia.Api.Errors;
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Interfaces;
@@ -74,7 +75,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     {
         sent = http.Request.Headers.Authorization.Count > 0;
         return http.GetEndpoint()?.Metadata.GetMetadata<AuthenticateWhenPresentAttribute>() is not null
-               && (sent || settings.Mode == AuthMode.Dev || (!settings.UsesDatabaseKeys && settings.StaticKeys.Count == 0));
+               && (sent || settings.RunsWithoutCredentials);
     }
 
     /// <summary>The operator token on an endpoint marked <see cref="OperatorEndpointAttribute"/>; anywhere else it is just an unknown bearer.</summary>
@@ -102,9 +103,9 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             return Anonymous(context);
         }
 
-        // 2. Static-key mode without keys: refuse unless anonymous access was opted into.
+        // 2. Static-key mode without keys: refuse unless anonymous access was opted into (never in mode oidc).
         var staticKeys = settings.UsesDatabaseKeys ? [] : settings.StaticKeys;
-        if (!settings.UsesDatabaseKeys && staticKeys.Count == 0)
+        if (settings.RunsWithoutCredentials)
         {
             if (!settings.AllowNoAuth)
             {
@@ -124,6 +125,23 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         }
 
         var token = header[BearerPrefix.Length..];
+
+        // Mode oidc: a JWT goes to the identity provider's keys; any other bearer too, unless API keys are enabled beside tokens.
+        if (settings.Oidc is { } oidc && (OidcTokenAuthenticator.LooksLikeJwt(token) || oidc.ApiKeys == OidcApiKeys.Off))
+        {
+            var refusal = await http.RequestServices.GetRequiredService<OidcTokenAuthenticator>().AuthenticateAsync(http, token, context);
+            if (refusal is not null)
+            {
+                if (refusal.Status != 503)
+                {
+                    audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "invalid_token"));
+                }
+
+                return new Failure(refusal.Status, refusal.Detail, refusal.ErrorCode);
+            }
+
+            return null;
+        }
 
         // 4. Database keys, or static keys.
         if (settings.UsesDatabaseKeys)

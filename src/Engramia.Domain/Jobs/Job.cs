@@ -7,6 +7,12 @@ public sealed class Job
     public required string TenantId { get; init; }
     public required string ProjectId { get; init; }
     public string? KeyId { get; init; }
+
+    /// <summary>
+    /// The role of a submitter signed in with an identity provider's token (no key row to re-read):
+    /// the job runs with it. Null for key holders, whose key is re-read when the job runs.
+    /// </summary>
+    public string? SubmitterRole { get; init; }
     public required string Operation { get; init; }
     public required string Params { get; init; }
     public string Status { get; set; } = JobStatus.Pending;

@@ -28,16 +28,28 @@ public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
 
     public string? Environment { get; } = configuration.Text("ENGRAMIA_ENVIRONMENT")?.ToLowerInvariant();
 
+    /// <summary>The identity-provider settings in mode <c>oidc</c> (read once; a bad value stops start-up), else null.</summary>
+    public OidcSettings? Oidc { get; } = ParseMode(configuration.Text(ModeVariable)) == AuthMode.Oidc ? OidcSettings.From(configuration) : null;
+
     public bool HasDatabaseUrl => configuration.Text(StorageOptions.DatabaseUrlVariable) is not null;
 
-    /// <summary>Requests authenticate with database keys: mode <c>db</c>, or <c>auto</c> with a database URL.</summary>
-    public bool UsesDatabaseKeys => Mode == AuthMode.Db || (Mode == AuthMode.Auto && HasDatabaseUrl);
+    /// <summary>
+    /// Requests authenticate with database keys: mode <c>db</c>, <c>auto</c> with a database URL, or
+    /// <c>oidc</c> with <c>ENGRAMIA_OIDC_API_KEYS=db</c> (for bearers that are not JWTs).
+    /// </summary>
+    public bool UsesDatabaseKeys => Mode == AuthMode.Db || (Mode == AuthMode.Auto && HasDatabaseUrl) || Oidc?.ApiKeys == OidcApiKeys.Db;
+
+    /// <summary>
+    /// The deployment accepts requests without credentials (its anonymous principal): dev mode, or
+    /// static-key modes with no key. Never mode <c>oidc</c>: tokens are its credential.
+    /// </summary>
+    public bool RunsWithoutCredentials => Mode == AuthMode.Dev || (Mode != AuthMode.Oidc && !UsesDatabaseKeys && StaticKeys.Count == 0);
 
     /// <summary>
     /// Keys live in this service's database (PostgreSQL, or the embedded SQLite file) in mode
     /// <c>db</c>, and with a database URL in every mode but <c>env</c>.
     /// </summary>
-    public bool HasKeyStore => Mode == AuthMode.Db || (Mode != AuthMode.Env && HasDatabaseUrl);
+    public bool HasKeyStore => UsesDatabaseKeys || (Mode != AuthMode.Env && HasDatabaseUrl);
 
     /// <summary><c>ENGRAMIA_API_KEYS</c>: comma separated, trimmed, empty items dropped.</summary>
     public IReadOnlyList<string> StaticKeys =>
@@ -81,7 +93,7 @@ public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
     }
 
     /// <summary>
-    /// The start-up refusals S1 and S2 (and an unsupported <c>oidc</c> mode): the FATAL line to
+    /// The start-up refusals S1 and S2 (bad <c>ENGRAMIA_OIDC_*</c> values already stopped the constructor): the FATAL line to
     /// print before exiting with code 1, or null when the configuration may start.
     /// </summary>
     public string? StartupRefusal()
@@ -97,11 +109,6 @@ public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
         {
             return $"FATAL: {OperatorTokenVariable} must be at least {OperatorTokenMinLength} characters: it switches maintenance for every tenant. "
                    + "Generate one with `openssl rand -hex 32`, or leave it empty and use the `maintenance` CLI.";
-        }
-
-        if (Mode == AuthMode.Oidc)
-        {
-            return "FATAL: ENGRAMIA_AUTH_MODE=oidc is not supported by this service. Use ENGRAMIA_AUTH_MODE=db (API keys in the database) or env (ENGRAMIA_API_KEYS).";
         }
 
         if (Mode != AuthMode.Dev && !UsesDatabaseKeys && StaticKeys.Count == 0 && AllowNoAuth && env is "production" or "prod" or "staging")

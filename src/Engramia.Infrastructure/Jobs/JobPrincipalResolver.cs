@@ -12,11 +12,12 @@ namespace Engramia.Infrastructure.Jobs;
 
 /// <summary>
 /// The job's caller, as of now: no key id → anonymous in the job's scope (dev / no-auth submissions);
-/// a database key → that key's current role (a key revoked or expired since submission stops the job);
-/// the static <c>env-key</c> → <c>ENGRAMIA_ENV_AUTH_ROLE</c>. Any other credential cannot be
-/// re-established in the background and the job fails with 401's error.
+/// an identity provider's token → its subject with the role recorded at submission, while mode
+/// <c>oidc</c> is still on; a database key → that key's current role (a key revoked or expired since
+/// submission stops the job); the static <c>env-key</c> → <c>ENGRAMIA_ENV_AUTH_ROLE</c>. Any other
+/// credential cannot be re-established in the background and the job fails with 401's error.
 /// </summary>
-internal sealed class JobPrincipalResolver(IApplicationDbContext db, IConfiguration configuration, TimeProvider clock) : IJobPrincipalResolver
+internal sealed class JobPrincipalResolver(IApplicationDbContext db, IConfiguration configuration, AuthSettings auth, TimeProvider clock) : IJobPrincipalResolver
 {
     public const string EnvKeyId = "env-key";
 
@@ -27,6 +28,22 @@ internal sealed class JobPrincipalResolver(IApplicationDbContext db, IConfigurat
         if (job.KeyId is null)
         {
             context.SetAnonymous(scope);
+            return;
+        }
+
+        if (job.SubmitterRole is { } submitterRole)
+        {
+            if (auth.Oidc is null)
+            {
+                throw new UnauthorizedException("The token that submitted this job is no longer accepted: OIDC sign-in is off.");
+            }
+
+            if (!Roles.TryParse(submitterRole, out var tokenRole))
+            {
+                throw new ForbiddenException($"Role '{submitterRole}' does not have any permission.");
+            }
+
+            context.SetTokenPrincipal(scope, job.KeyId, tokenRole);
             return;
         }
 

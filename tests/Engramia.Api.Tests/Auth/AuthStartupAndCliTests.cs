@@ -53,15 +53,41 @@ public sealed class AuthStartupRefusalTests
         });
     }
 
-    [Test]
-    public async Task Oidc_mode_is_refused_as_unsupported()
+    [TestCase(null, "tenant", "FATAL: invalid configuration: ENGRAMIA_OIDC_ISSUER is required")]
+    [TestCase("https://idp.example/realms/x", null, "FATAL: invalid configuration: ENGRAMIA_OIDC_TENANT_CLAIM is required")]
+    [TestCase("http://idp.example/realms/x", "tenant", "FATAL: invalid configuration: ENGRAMIA_OIDC_ISSUER='http://idp.example/realms/x' is invalid: expected an https URL")]
+    public async Task Oidc_mode_without_issuer_or_tenant_claim_or_with_an_http_issuer_refuses_to_start(string? issuer, string? tenantClaim, string fatal)
     {
-        var result = await ApiProcess.RunAsync(new Dictionary<string, string?> { ["ENGRAMIA_AUTH_MODE"] = "oidc" });
+        var result = await ApiProcess.RunAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_AUTH_MODE"] = "oidc",
+            ["ENGRAMIA_OIDC_ISSUER"] = issuer,
+            ["ENGRAMIA_OIDC_TENANT_CLAIM"] = tenantClaim,
+        });
 
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(1));
-            Assert.That(result.Stderr, Does.StartWith("FATAL: ENGRAMIA_AUTH_MODE=oidc is not supported"));
+            Assert.That(result.Stderr, Does.StartWith(fatal));
+        });
+    }
+
+    [TestCase("ENGRAMIA_OIDC_DEFAULT_ROLE", "superuser")]
+    [TestCase("ENGRAMIA_OIDC_API_KEYS", "both")]
+    public async Task Oidc_mode_with_a_bad_value_refuses_to_start_naming_the_variable(string variable, string value)
+    {
+        var result = await ApiProcess.RunAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_AUTH_MODE"] = "oidc",
+            ["ENGRAMIA_OIDC_ISSUER"] = "https://idp.example/realms/x",
+            ["ENGRAMIA_OIDC_TENANT_CLAIM"] = "tenant",
+            [variable] = value,
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Stderr, Does.StartWith($"FATAL: invalid configuration: {variable}='{value}' is invalid"));
         });
     }
 }

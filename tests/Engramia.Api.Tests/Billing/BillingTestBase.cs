@@ -202,6 +202,8 @@ public abstract class BillingTestBase
 
         public bool IsAnonymous => Tenant is null && authenticated.IsAnonymous;
 
+        public bool IsTokenPrincipal => Tenant is null && authenticated.IsTokenPrincipal;
+
         public string? Operator => Tenant is null ? authenticated.Operator : null;
 
         public string? RequestId => authenticated.RequestId;

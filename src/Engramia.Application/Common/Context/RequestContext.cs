@@ -17,6 +17,7 @@ public sealed class RequestContext : IRequestContext
     public Role? Role { get; private set; }
     public int? KeyMaxPatterns { get; private set; }
     public bool IsAnonymous { get; private set; }
+    public bool IsTokenPrincipal { get; private set; }
     public string? Operator { get; private set; }
     public string? RequestId { get; set; }
     public string? ClientIp { get; set; }
@@ -28,7 +29,15 @@ public sealed class RequestContext : IRequestContext
         Role = role;
         KeyMaxPatterns = keyMaxPatterns;
         IsAnonymous = false;
+        IsTokenPrincipal = false;
         Operator = null;
+    }
+
+    /// <summary>A caller signed in with an identity provider's token: its subject stands where a key id would.</summary>
+    public void SetTokenPrincipal(Scope scope, string subject, Role role)
+    {
+        SetPrincipal(scope, subject, role, null);
+        IsTokenPrincipal = true;
     }
 
     public void SetAnonymous(Scope scope)
@@ -38,6 +47,7 @@ public sealed class RequestContext : IRequestContext
         Role = null;
         KeyMaxPatterns = null;
         IsAnonymous = true;
+        IsTokenPrincipal = false;
         Operator = null;
     }
 
@@ -49,6 +59,7 @@ public sealed class RequestContext : IRequestContext
         Role = Domain.Tenancy.Role.Owner;
         KeyMaxPatterns = null;
         IsAnonymous = false;
+        IsTokenPrincipal = false;
         Operator = operatorName;
     }
 }

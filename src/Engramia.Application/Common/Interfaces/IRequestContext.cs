@@ -19,6 +19,13 @@ public interface IRequestContext
     /// </summary>
     Role? Role { get; }
 
+    /// <summary>
+    /// True when an identity provider's token (mode <c>oidc</c>) authenticated the caller: there is no
+    /// key row, <see cref="KeyId"/> is the token's subject, and a background job keeps the role it had
+    /// at submission.
+    /// </summary>
+    bool IsTokenPrincipal { get; }
+
     /// <summary>The key's own pattern cap, when it has one.</summary>
     int? KeyMaxPatterns { get; }
 

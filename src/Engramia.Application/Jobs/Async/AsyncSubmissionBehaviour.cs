@@ -2,6 +2,7 @@ using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs.Execution;
 using Engramia.Domain.Common;
 using Engramia.Domain.Jobs;
+using Engramia.Domain.Tenancy;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -43,6 +44,7 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
             TenantId = caller.Scope.TenantId,
             ProjectId = caller.Scope.ProjectId,
             KeyId = caller.KeyId,
+            SubmitterRole = caller.IsTokenPrincipal ? caller.Role?.ToWire() : null,
             RequestId = caller.RequestId,
             Operation = operation,
             Params = json.Serialize(message, typeof(TMessage)),

@@ -369,6 +369,10 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                         .HasDefaultValue("pending")
                         .HasColumnName("status");
 
+                    b.Property<string>("SubmitterRole")
+                        .HasColumnType("text")
+                        .HasColumnName("submitter_role");
+
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasColumnType("text")

@@ -359,6 +359,10 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDefaultValue("pending")
                         .HasColumnName("status");
 
+                    b.Property<string>("SubmitterRole")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("submitter_role");
+
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasColumnType("TEXT")
