@@ -137,7 +137,8 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
                     audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "invalid_token"));
                 }
 
-                return new Failure(refusal.Status, refusal.Detail, refusal.ErrorCode);
+                // An unreachable identity provider is like a key store that is down (public endpoints answer their anonymous view).
+                return new Failure(refusal.Status, refusal.Detail, refusal.ErrorCode, KeyStoreDown: refusal.Status == 503);
             }
 
             return null;

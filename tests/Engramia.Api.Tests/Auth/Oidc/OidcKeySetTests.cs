@@ -30,7 +30,10 @@ public sealed class OidcKeyRotationTests : OidcTestBase
     }
 }
 
-/// <summary>The issuer cannot be reached: 503 with the envelope, not 401 (the caller is not at fault) and not 500.</summary>
+/// <summary>
+/// The issuer cannot be reached: 503 with the envelope, not 401 (the caller is not at fault) and not
+/// 500; public endpoints answer their anonymous view, as when the key store is down.
+/// </summary>
 public sealed class OidcIssuerDownTests : OidcTestBase
 {
     [Test]
@@ -40,10 +43,12 @@ public sealed class OidcIssuerDownTests : OidcTestBase
         await Idp.DisposeAsync();
 
         var response = await GetAsync("/v1/test-probe/whoami", token);
+        var health = await GetAsync("/v1/health/ready", token);
 
         var body = await JsonAsync(response);
         Assert.Multiple(() =>
         {
+            Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a probe carrying a token still gets its anonymous view");
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(body.GetProperty("error_code").GetString(), Is.EqualTo("SERVICE_UNAVAILABLE"));
             Assert.That(body.GetProperty("detail").GetString(), Does.Contain("identity provider"));
