@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Engramia.Api.Authentication.Oidc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Api.Tests.Auth.Oidc;
 
@@ -129,4 +131,29 @@ public sealed class ClaimValuesTests
     [TestCase("""{"realm_access":"flat"}""", "realm_access.roles", new string[0])]
     public void Values_of_a_claim(string payload, string claim, string[] expected) =>
         Assert.That(Of(payload, claim), Is.EqualTo(expected));
+}
+
+/// <summary>Pattern quotas hold for a token's tenant (here a project share small enough to refuse at once).</summary>
+public sealed class OidcQuotaTests : OidcTestBase
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["ENGRAMIA_PROJECT_QUOTA_PCT"] = "0.0001",
+    };
+
+    [Test]
+    public async Task A_token_callers_learn_over_the_project_share_is_429_and_audited_under_its_subject()
+    {
+        var editor = Token("hank", "tenant-q", "editor");
+
+        var first = await SendAsync(HttpMethod.Post, "/v1/learn", editor, new { task = "Parse CSV file and compute statistics", code = "import csv", eval_score = 8.0 });
+        var second = await SendAsync(HttpMethod.Post, "/v1/learn", editor, new { task = "Resize images in a folder", code = "import PIL", eval_score = 8.0 });
+
+        var refused = first.StatusCode == (HttpStatusCode)429 ? first : second;
+        Assert.That((int)refused.StatusCode, Is.EqualTo(429), await second.Content.ReadAsStringAsync());
+        Assert.That((await JsonAsync(refused)).GetProperty("error_code").GetString(), Is.EqualTo("QUOTA_EXCEEDED"));
+        using var scope = Factory.Services.CreateScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<Engramia.Infrastructure.Persistence.EngramiaDbContext>().AuditLog.AsNoTracking().ToListAsync();
+        Assert.That(entries.Select(e => (e.Action, e.KeyId, e.TenantId)), Does.Contain(("quota_exceeded", "hank", "tenant-q")));
+    }
 }
