@@ -1,4 +1,5 @@
 using Engramia.Application.Common.Interfaces;
+using Microsoft.Extensions.Logging;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
@@ -78,18 +79,18 @@ public static class DependencyInjection
     {
         var ai = AiOptions.From(configuration);
         services.AddSingleton(ai);
-        var providers = AiProviderFactory.Create(ai);
-        // Every consumer gets the ports behind the metrics/tracing decorators, so each call is counted
-        // whatever adapter implements them.
-        services.AddSingleton(sp => AiProviderFactory.Metered(providers, ai, sp.GetRequiredService<IEngramiaMetrics>(), sp.GetRequiredService<TimeProvider>()));
+        // Selection (and its start-up validation) runs now; the pipelines are built once the metrics exist.
+        var selected = AiProviderFactory.Create(ai);
+        services.AddSingleton(sp => AiProviderFactory.Create(ai, new AiPipeline(
+            sp.GetService<IEngramiaMetrics>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<ILoggerFactory>())));
         // The ports themselves too, for consumers outside the memory handlers (the deep-health
         // llm/embedding probes); absent when not configured, which those probes report as such.
-        if (providers.Embeddings is not null)
+        if (selected.Embeddings is not null)
         {
             services.AddSingleton(sp => sp.GetRequiredService<AiProviders>().Embeddings!);
         }
 
-        if (providers.Llm is not null)
+        if (selected.Llm is not null)
         {
             services.AddSingleton(sp => sp.GetRequiredService<AiProviders>().Llm!);
         }

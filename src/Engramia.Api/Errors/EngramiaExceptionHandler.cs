@@ -1,6 +1,7 @@
 using System.Globalization;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
+using Engramia.Domain.Ports;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Engramia.Api.Errors;
@@ -28,6 +29,11 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
                 return true;
             case EngramiaException e:
                 await ProblemResponses.WriteAsync(httpContext, StatusFor(e), e.Message, e.ErrorCode, e.Context);
+                return true;
+            case ProviderException provider:
+                // An LLM or embedding provider that failed after its retries: an outage, so 503 with what failed.
+                LogProviderOutage(logger, provider.Message, httpContext.Request.Method, httpContext.Request.Path);
+                await ProblemResponses.WriteAsync(httpContext, 503, $"AI provider unavailable: {provider.Message}", "SERVICE_UNAVAILABLE");
                 return true;
             case BadHttpRequestException bad:
                 await ProblemResponses.WriteAsync(httpContext, bad.StatusCode, bad.StatusCode == 413
@@ -78,6 +84,9 @@ public sealed partial class EngramiaExceptionHandler(ILogger<EngramiaExceptionHa
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable on {Method} {Path}: {Reason} ({Error}); answered 503")]
     private static partial void LogStorageUnavailable(ILogger logger, string method, string path, string reason, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "AI provider unavailable ({Reason}) on {Method} {Path}")]
+    private static partial void LogProviderOutage(ILogger logger, string reason, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

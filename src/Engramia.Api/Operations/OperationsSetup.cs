@@ -5,6 +5,7 @@ using Engramia.Api.Operations.Observability;
 using Engramia.Api.Operations.RateLimiting;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Observability;
+using Engramia.Infrastructure.Ai;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Exporter;
@@ -71,8 +72,9 @@ public static class OperationsSetup
 
             if (settings.TelemetryEnabled)
             {
-                // Database work: Npgsql's own activity source (what Npgsql.OpenTelemetry's AddNpgsql() adds).
-                otel.WithTracing(t => t.AddSource(EngramiaTracing.SourceName, EngramiaTracing.NpgsqlSourceName)
+                // Database work: Npgsql's own activity source (what Npgsql.OpenTelemetry's AddNpgsql() adds);
+                // gen_ai spans of the model pipeline (AiPipeline).
+                otel.WithTracing(t => t.AddSource(EngramiaTracing.SourceName, EngramiaTracing.NpgsqlSourceName, AiPipeline.SourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddOtlpExporter(o =>
                     {

@@ -171,14 +171,16 @@ public sealed class LlmConformanceTests(string storage) : MemoryTestBase(storage
 
     [TestCase(429)]
     [TestCase(500)]
-    public async Task Llm_http_errors_fail_evaluate_with_500_and_compose_falls_back(int status)
+    public async Task Llm_http_errors_fail_evaluate_with_503_and_compose_falls_back(int status)
     {
         OpenAi.ChatStatus = status;
         var client = Client("llm");
         var before = OpenAi.ChatCalls;
         var evaluate = await PostAsync(client, "/v1/evaluate", new { task = "t", code = "c", num_evals = 2 });
-        Assert.That(evaluate.Status, Is.EqualTo(500));
-        Assert.That(S(evaluate.Body!["error_code"]), Is.EqualTo("INTERNAL_ERROR"));
+        // Upstream answers 500; an unreachable provider is an outage here (docs/compatibility.md).
+        Assert.That(evaluate.Status, Is.EqualTo(503));
+        Assert.That(S(evaluate.Body!["error_code"]), Is.EqualTo("SERVICE_UNAVAILABLE"));
+        Assert.That(S(evaluate.Body["detail"]), Is.EqualTo($"AI provider unavailable: LLM request failed with HTTP {status}."));
         Assert.That(OpenAi.ChatCalls - before, Is.EqualTo(4), "two evaluators, two attempts each");
 
         var compose = await PostAsync(client, "/v1/compose", new { task = "Do something complex" });

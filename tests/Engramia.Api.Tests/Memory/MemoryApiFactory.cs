@@ -163,7 +163,7 @@ public abstract class MemoryTestBase(string storage)
         "const" => new AiProviders(new ConstEmbeddings(), null),
         "none" => new AiProviders(null, null),
         "down" => new AiProviders(new FailingEmbeddings(), null),
-        "llm" => new AiProviders(new HashEmbeddings(), new Engramia.Infrastructure.Ai.OpenAiLlmProvider(LlmOptions())),
+        "llm" => new AiProviders(new HashEmbeddings(), Engramia.Infrastructure.Ai.AiProviderFactory.Llm(LlmOptions(), Engramia.Infrastructure.Ai.AiPipeline.Bare)),
         _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, null),
     };
 

@@ -16,8 +16,8 @@ public sealed class ProviderTests(string storage) : MemoryTestBase(storage)
 
     protected override AiProviders Providers(string profile) => profile switch
     {
-        "minilm" => new AiProviders(new MiniLmEmbeddingProvider(), null),
-        "openai" => new AiProviders(new OpenAiEmbeddingProvider(LlmOptions(), "text-embedding-3-small"), null),
+        "minilm" => new AiProviders(AiProviderFactory.Embeddings(new AiOptions { EmbeddingModel = "local" }, AiPipeline.Bare), null),
+        "openai" => new AiProviders(AiProviderFactory.Embeddings(new AiOptions { OpenAiKey = "sk-test", OpenAiBaseUrl = OpenAi.BaseUrl, LlmMaxRetries = 0 }, AiPipeline.Bare), null),
         _ => base.Providers(profile),
     };
 
@@ -93,22 +93,57 @@ public sealed class ProviderTests(string storage) : MemoryTestBase(storage)
         Assert.Multiple(() =>
         {
             var bare = Pick();
-            Assert.That(bare.Embeddings, Is.InstanceOf<MiniLmEmbeddingProvider>());
+            Assert.That(bare.Embeddings, Is.InstanceOf<GeneratorEmbeddingProvider>().With.Property("Provider").EqualTo("local"));
+            Assert.That(bare.Embeddings!.Dimension, Is.EqualTo(384));
             Assert.That(bare.Llm, Is.Null);
             Assert.That(Pick(("ENGRAMIA_EMBEDDING_MODEL", "none")).Embeddings, Is.Null);
             var keyed = Pick(("OPENAI_API_KEY", "sk-x"), ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"));
-            Assert.That(keyed.Embeddings, Is.InstanceOf<OpenAiEmbeddingProvider>());
+            Assert.That(keyed.Embeddings, Is.InstanceOf<GeneratorEmbeddingProvider>().With.Property("Provider").EqualTo("openai"));
             Assert.That(keyed.Embeddings!.Dimension, Is.EqualTo(1536));
-            Assert.That(keyed.Llm, Is.InstanceOf<OpenAiLlmProvider>());
+            Assert.That(keyed.Llm, Is.InstanceOf<ChatLlmProvider>().With.Property("Provider").EqualTo("openai"));
             Assert.That(keyed.Llm!.Model, Is.EqualTo("gpt-4.1"));
             Assert.That(Pick(("OPENAI_API_KEY", "sk-x"), ("ENGRAMIA_LLM_PROVIDER", "none")).Llm, Is.Null);
             Assert.That(Pick(("OPENAI_API_KEY", "sk-x"), ("ENGRAMIA_LLM_PROVIDER", "mystery")).Llm, Is.Null);
-            Assert.That(Pick(("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1:9/"), ("AZURE_OPENAI_API_KEY", "k")).Llm, Is.InstanceOf<OpenAiLlmProvider>());
+            Assert.That(Pick(("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1:9/"), ("AZURE_OPENAI_API_KEY", "k")).Llm, Is.InstanceOf<ChatLlmProvider>().With.Property("Provider").EqualTo("azure_openai"));
+            var anthropic = Pick(("ENGRAMIA_LLM_PROVIDER", "anthropic"), ("ANTHROPIC_API_KEY", "k"));
+            Assert.That(anthropic.Llm, Is.InstanceOf<ChatLlmProvider>().With.Property("Provider").EqualTo("anthropic"));
+            Assert.That(anthropic.Llm!.Model, Is.EqualTo(AiOptions.DefaultAnthropicModel));
+            Assert.That(anthropic.Embeddings, Is.InstanceOf<GeneratorEmbeddingProvider>().With.Property("Provider").EqualTo("local"), "Anthropic has no embeddings API");
+            var ollama = Pick(("ENGRAMIA_LLM_PROVIDER", "ollama"), ("ENGRAMIA_LLM_MODEL", "qwen2.5:7b"), ("ENGRAMIA_EMBEDDING_MODEL", "ollama:nomic-embed-text"));
+            Assert.That(ollama.Llm, Is.InstanceOf<ChatLlmProvider>().With.Property("Provider").EqualTo("ollama"));
+            Assert.That(ollama.Llm!.Model, Is.EqualTo("qwen2.5:7b"));
+            Assert.That(ollama.Embeddings, Is.InstanceOf<GeneratorEmbeddingProvider>().With.Property("Provider").EqualTo("ollama"));
+            Assert.That(ollama.Embeddings!.Dimension, Is.EqualTo(768));
+            Assert.That(Pick(("ENGRAMIA_LLM_PROVIDER", "gemini"), ("OPENAI_API_KEY", "sk-x")).Llm, Is.Null, "Gemini is not ported: like any unknown name, no LLM");
+            Assert.That(Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_LLM_PROVIDER", "anthropic")))!.Variable, Is.EqualTo("ANTHROPIC_API_KEY"));
+            Assert.That(Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_LLM_PROVIDER", "ollama"), ("OLLAMA_BASE_URL", "localhost:11434")))!.Variable, Is.EqualTo("OLLAMA_BASE_URL"));
+            Assert.That(Assert.Throws<InvalidSettingException>(() => Pick(("ANTHROPIC_BASE_URL", "ftp://x")))!.Variable, Is.EqualTo("ANTHROPIC_BASE_URL"));
+            Assert.That(Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_EMBEDDING_MODEL", "ollama:")))!.Variable, Is.EqualTo("ENGRAMIA_EMBEDDING_MODEL"));
             var ex = Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_EMBEDDING_MODEL", "text-embedding-3-large")));
             Assert.That(ex!.Variable, Is.EqualTo("OPENAI_API_KEY"));
             var bad = Assert.Throws<InvalidSettingException>(() => Pick(("ENGRAMIA_LLM_CONCURRENCY", "zero")));
             Assert.That(bad!.Variable, Is.EqualTo("ENGRAMIA_LLM_CONCURRENCY"));
         });
+    }
+
+    [Test]
+    public async Task Azure_openai_chat_and_embeddings_go_through_the_azure_client()
+    {
+        OpenAi.ChatReply = "pong";
+        var options = new AiOptions
+        {
+            AzureEndpoint = $"http://127.0.0.1:{OpenAi.Port}/",
+            AzureKey = "azure-key",
+            AzureDeployment = "chat-deployment",
+            EmbeddingModel = "text-embedding-3-small",
+            LlmMaxRetries = 0,
+        };
+        var providers = AiProviderFactory.Create(options);
+        var chatBefore = OpenAi.ChatCalls;
+        var embedBefore = OpenAi.EmbeddingCalls;
+        Assert.That(await providers.Llm!.CompleteAsync("ping", null, "default", CancellationToken.None), Is.EqualTo("pong"));
+        Assert.That(await providers.Embeddings!.EmbedAsync("hello", CancellationToken.None), Has.Length.EqualTo(1536));
+        Assert.That((OpenAi.ChatCalls - chatBefore, OpenAi.EmbeddingCalls - embedBefore), Is.EqualTo((1, 1)));
     }
 
     [Test]
@@ -118,14 +153,14 @@ public sealed class ProviderTests(string storage) : MemoryTestBase(storage)
         using var gate = new SemaphoreSlim(0);
         OpenAi.ChatGate = gate;
         var options = LlmOptions();
-        var provider = new OpenAiLlmProvider(new AiOptions
+        var provider = AiProviderFactory.Llm(new AiOptions
         {
             OpenAiKey = options.OpenAiKey,
             OpenAiBaseUrl = options.OpenAiBaseUrl,
             LlmTimeout = TimeSpan.FromSeconds(30),
             LlmMaxRetries = 0,
             LlmConcurrency = 1,
-        });
+        }, AiPipeline.Bare)!;
         var before = OpenAi.ChatCalls;
         var calls = Enumerable.Range(0, 3).Select(_ => provider.CompleteAsync("p", null, "eval", CancellationToken.None)).ToList();
         for (var released = 0; released < 3; released++)

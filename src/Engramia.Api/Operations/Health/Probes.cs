@@ -1,4 +1,5 @@
 using Engramia.Domain.Ports;
+using Engramia.Infrastructure.Ai;
 using Engramia.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -68,7 +69,7 @@ public sealed class MigrationHealthCheck(IServiceScopeFactory scopes) : IHealthC
     }
 }
 
-/// <summary><c>llm</c>: one real completion (<c>ping</c>) through the configured <see cref="ILlmProvider"/>; costs tokens.</summary>
+/// <summary><c>llm</c>: the model is available (Ollama: pulled), then one real completion (<c>ping</c>) through the configured <see cref="ILlmProvider"/>; costs tokens.</summary>
 public sealed class LlmHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -79,12 +80,17 @@ public sealed class LlmHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
             return Probe.NotConfigured("No LLM provider is configured.");
         }
 
+        if (await ModelDiscovery.ProblemAsync(llm, cancellationToken) is { } problem)
+        {
+            return HealthCheckResult.Unhealthy(problem);
+        }
+
         await llm.CompleteAsync("ping", null, "default", cancellationToken);
         return HealthCheckResult.Healthy();
     }
 }
 
-/// <summary><c>embedding</c>: embeds <c>health check</c> through the configured <see cref="IEmbeddingProvider"/>.</summary>
+/// <summary><c>embedding</c>: the model is available (Ollama: pulled), then embeds <c>health check</c> through the configured <see cref="IEmbeddingProvider"/>.</summary>
 public sealed class EmbeddingHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -93,6 +99,11 @@ public sealed class EmbeddingHealthCheck(IServiceScopeFactory scopes) : IHealthC
         if (scope.ServiceProvider.GetService<IEmbeddingProvider>() is not { } embeddings)
         {
             return Probe.NotConfigured("No embedding provider is configured.");
+        }
+
+        if (await ModelDiscovery.ProblemAsync(embeddings, cancellationToken) is { } problem)
+        {
+            return HealthCheckResult.Unhealthy(problem);
         }
 
         var vector = await embeddings.EmbedAsync("health check", cancellationToken);

@@ -23,6 +23,7 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
     private readonly Counter<long> _rateLimited;
     private readonly Histogram<double> _llmDuration;
     private readonly Counter<long> _llmCalls;
+    private readonly Counter<long> _llmTokens;
     private readonly Histogram<double> _embeddingDuration;
     private readonly Counter<long> _embeddingCalls;
     private readonly Counter<long> _recallHits;
@@ -40,6 +41,7 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
         _rateLimited = _meter.CreateCounter<long>("engramia.rate_limit.rejections", description: "Requests refused with 429 by the rate limiter, by bucket kind (ip, key).");
         _llmDuration = _meter.CreateHistogram<double>("engramia.llm.call.duration", "s", "LLM call duration.", tags: null, advice: Seconds);
         _llmCalls = _meter.CreateCounter<long>("engramia.llm.calls", description: "LLM calls by provider, model, role and status.");
+        _llmTokens = _meter.CreateCounter<long>("engramia.llm.tokens", description: "LLM tokens by provider, model, role and type (input, output), as the provider reports them.");
         _embeddingDuration = _meter.CreateHistogram<double>("engramia.embedding.duration", "s", "Embedding call duration.", tags: null, advice: Seconds);
         _embeddingCalls = _meter.CreateCounter<long>("engramia.embedding.calls", description: "Embedding calls by provider and status.");
         _recallHits = _meter.CreateCounter<long>("engramia.recall.hits", description: "Recalls that returned at least one pattern.");
@@ -91,6 +93,14 @@ public sealed class EngramiaMetrics : IEngramiaMetrics, IDisposable
         _llmDuration.Record(duration.TotalSeconds, tags);
         tags.Add("status", success ? "ok" : "error");
         _llmCalls.Add(1, tags);
+    }
+
+    public void RecordLlmTokens(string provider, string model, string role, long input, long output)
+    {
+        var tags = new TagList { { "provider", provider }, { "model", model }, { "role", role }, { "type", "input" } };
+        _llmTokens.Add(input, tags);
+        tags[3] = new KeyValuePair<string, object?>("type", "output");
+        _llmTokens.Add(output, tags);
     }
 
     public void RecordEmbedding(string provider, TimeSpan duration, bool success)

@@ -1,6 +1,6 @@
-using Engramia.Application.Common.Observability;
 using Engramia.Application.Jobs.Async;
 using Engramia.Application.Memory.Common;
+using Engramia.Infrastructure.Ai;
 
 namespace Engramia.Api.Operations.Observability;
 
@@ -11,8 +11,8 @@ public sealed class MetricsPrimer(EngramiaMetrics metrics, JobOperationRegistry 
     {
         metrics.Prime(
             operations.Operations,
-            providers.Llm is MeteredLlmProvider llm ? (llm.Provider, llm.Model) : null,
-            (providers.Embeddings as MeteredEmbeddingProvider)?.Provider);
+            providers.Llm is ChatLlmProvider llm ? (llm.Provider, llm.Model) : null,
+            (providers.Embeddings as GeneratorEmbeddingProvider)?.Provider);
         return Task.CompletedTask;
     }
 

@@ -13,6 +13,9 @@ public interface IEngramiaMetrics
     /// <summary><c>engramia_llm_call_duration_seconds{provider,model,role}</c> and <c>engramia_llm_calls_total{provider,model,role,status}</c>.</summary>
     void RecordLlmCall(string provider, string model, string role, TimeSpan duration, bool success);
 
+    /// <summary><c>engramia_llm_tokens_total{provider,model,role,type}</c> (<c>input</c>/<c>output</c>), for providers that report usage.</summary>
+    void RecordLlmTokens(string provider, string model, string role, long input, long output);
+
     /// <summary><c>engramia_embedding_duration_seconds{provider}</c> and <c>engramia_embedding_calls_total{provider,status}</c>.</summary>
     void RecordEmbedding(string provider, TimeSpan duration, bool success);
 

@@ -36,10 +36,12 @@ public sealed partial class EvaluateHandler(
         var prompt = Prompt(request);
         var count = Math.Min(request.NumEvals, MemoryConstants.MaxEvaluators);
         var runs = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => RunOneAsync(llm, prompt, cancellationToken)));
-        var completed = runs.Where(r => r is not null).Select(r => r!).ToList();
+        var completed = runs.Where(r => r.Score is not null).Select(r => r.Score!).ToList();
         if (completed.Count == 0)
         {
-            throw new InvalidOperationException("Every evaluator run failed.");
+            // A provider that cannot be reached is an outage (503), not a bug (500).
+            throw runs.Select(r => r.Failure).OfType<ProviderException>().FirstOrDefault()
+                ?? new InvalidOperationException("Every evaluator run failed.") as Exception;
         }
 
         var summary = Evaluation.Aggregate(completed);
@@ -88,22 +90,24 @@ public sealed partial class EvaluateHandler(
             completed.Select(s => s with { Feedback = Scoring.Truncate(s.Feedback, cap) }).ToList());
     }
 
-    private async Task<EvalScore?> RunOneAsync(ILlmProvider llm, string prompt, CancellationToken cancellationToken)
+    private async Task<(EvalScore? Score, Exception? Failure)> RunOneAsync(ILlmProvider llm, string prompt, CancellationToken cancellationToken)
     {
+        Exception? failure = null;
         for (var attempt = 1; attempt <= MemoryConstants.EvaluatorAttempts; attempt++)
         {
             try
             {
                 var reply = await llm.CompleteAsync(prompt, System, "eval", cancellationToken);
-                return Parse(reply);
+                return (Parse(reply), null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogAttemptFailed(logger, attempt, ex.Message);
+                failure = ex;
             }
         }
 
-        return null;
+        return (null, failure);
     }
 
     /// <summary>Reads one evaluator reply; missing numbers count as 5, non-numeric ones fail the attempt.</summary>
