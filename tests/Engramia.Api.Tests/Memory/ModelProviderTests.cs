@@ -14,7 +14,7 @@ namespace Engramia.Api.Tests.Memory;
 /// variables and pointed at a fake that speaks its wire protocol. Evaluate, compose and evolve run
 /// through it; 429 and 5xx are retried, a provider that stays down is a 503 with a clear detail,
 /// a hang times out, an unreadable answer is a provider error; deep health reports the provider;
-/// the model series reach <c>/metrics</c>.
+/// the model series the dashboard panels query reach <c>/metrics</c>.
 /// </summary>
 [TestFixture("openai")]
 [TestFixture("anthropic")]
@@ -247,13 +247,13 @@ public sealed partial class ModelProviderTests(string provider)
         Assert.Multiple(() =>
         {
             Assert.That(Sum("engramia_llm_calls_total", "role=\"eval\"", "status=\"ok\""), Is.GreaterThan(0), text);
-            Assert.That(Sum("engramia_llm_call_duration_seconds_count", "role=\"eval\""), Is.GreaterThan(0));
+            Assert.That(Sum("engramia_llm_call_duration_seconds_bucket", "role=\"eval\""), Is.GreaterThan(0));
             Assert.That(Sum("engramia_llm_tokens_total", "type=\"input\""), Is.GreaterThanOrEqualTo(11));
             Assert.That(Sum("engramia_llm_tokens_total", "type=\"output\""), Is.GreaterThanOrEqualTo(7));
             if (Embeds)
             {
                 Assert.That(Sum("engramia_embedding_calls_total", "status=\"ok\""), Is.GreaterThan(0));
-                Assert.That(Sum("engramia_embedding_duration_seconds_count"), Is.GreaterThan(0));
+                Assert.That(Sum("engramia_embedding_duration_seconds_bucket"), Is.GreaterThan(0));
             }
         });
     }
