@@ -19,8 +19,9 @@ if (CliApp.Handles(args))
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    LoggingDefaults.Apply(builder);
     ListenAddress.Apply(builder);
-    var auth = new AuthSettings(builder.Configuration);
+    var auth = new AuthSettings(builder.Configuration, DeploymentEnvironment.From(builder.Configuration));
     if (auth.StartupRefusal() is { } refusal)
     {
         await Console.Error.WriteLineAsync(refusal);

@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddScoped<DatabaseMigrations>();
         services.AddScoped<IScopeEraser, ScopeEraser>();
 
+        services.AddSingleton(DeploymentEnvironment.From(configuration));
         services.AddSingleton<AuthSettings>();
         services.AddSingleton<IAuthSettings>(sp => sp.GetRequiredService<AuthSettings>());
         services.AddScoped<IAuditLog, AuditLog>();

@@ -21,12 +21,28 @@ namespace Engramia.Api.Authentication;
 /// answer without credentials, and they run with no principal at all (no role, no rights).
 /// Unknown routes keep their 404.
 /// </summary>
-public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next, AuthSettings settings, ILogger<ApiKeyAuthenticationMiddleware> logger)
+public sealed partial class ApiKeyAuthenticationMiddleware
 {
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>How the operator credential appears as the actor (for example in <c>maintenance status</c>).</summary>
     public const string OperatorActor = "operator";
+
+    private readonly RequestDelegate _next;
+    private readonly AuthSettings _settings;
+    private readonly ILogger<ApiKeyAuthenticationMiddleware> _logger;
+
+    /// <summary>Built once, when the pipeline is: the place to say once that anonymous calls will be accepted.</summary>
+    public ApiKeyAuthenticationMiddleware(RequestDelegate next, AuthSettings settings, ILogger<ApiKeyAuthenticationMiddleware> logger)
+    {
+        _next = next;
+        _settings = settings;
+        _logger = logger;
+        if (settings.AllowNoAuth && !settings.IsProductionEnv && settings.RunsWithoutCredentials)
+        {
+            LogAnonymous(logger);
+        }
+    }
 
     public async Task InvokeAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys, IStorageFaults faults)
     {
@@ -42,14 +58,14 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
                 return;
             }
 
-            await next(http);
+            await _next(http);
             return;
         }
 
         if (IsOperatorCall(http))
         {
             context.SetOperator(Scope.Default, OperatorActor);
-            await next(http);
+            await _next(http);
             return;
         }
 
@@ -59,7 +75,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             return;
         }
 
-        await next(http);
+        await _next(http);
     }
 
     /// <summary>Every matched endpoint needs credentials unless it is explicitly marked anonymous.</summary>
@@ -75,13 +91,13 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     {
         sent = http.Request.Headers.Authorization.Count > 0;
         return http.GetEndpoint()?.Metadata.GetMetadata<AuthenticateWhenPresentAttribute>() is not null
-               && (sent || settings.RunsWithoutCredentials);
+               && (sent || _settings.RunsWithoutCredentials);
     }
 
     /// <summary>The operator token on an endpoint marked <see cref="OperatorEndpointAttribute"/>; anywhere else it is just an unknown bearer.</summary>
     private bool IsOperatorCall(HttpContext http)
     {
-        if (settings.OperatorToken is not { } expected || http.GetEndpoint()?.Metadata.GetMetadata<OperatorEndpointAttribute>() is null)
+        if (_settings.OperatorToken is not { } expected || http.GetEndpoint()?.Metadata.GetMetadata<OperatorEndpointAttribute>() is null)
         {
             return false;
         }
@@ -93,9 +109,9 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
     private async Task<Failure?> AuthenticateAsync(HttpContext http, RequestContext context, IAuditLog audit, ApiKeyAuthenticator keys, IStorageFaults faults)
     {
         // 1. Dev mode: anonymous, but only with the explicit acknowledgement and never in production.
-        if (settings.Mode == AuthMode.Dev)
+        if (_settings.Mode == AuthMode.Dev)
         {
-            if (!settings.AllowNoAuth)
+            if (!_settings.AllowNoAuth)
             {
                 return Misconfigured("Dev auth mode requires ENGRAMIA_ALLOW_NO_AUTH=true to be set as a deliberate safety acknowledgement.");
             }
@@ -104,10 +120,10 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         }
 
         // 2. Static-key mode without keys: refuse unless anonymous access was opted into (never in mode oidc).
-        var staticKeys = settings.UsesDatabaseKeys ? [] : settings.StaticKeys;
-        if (settings.RunsWithoutCredentials)
+        var staticKeys = _settings.UsesDatabaseKeys ? [] : _settings.StaticKeys;
+        if (_settings.RunsWithoutCredentials)
         {
-            if (!settings.AllowNoAuth)
+            if (!_settings.AllowNoAuth)
             {
                 return Misconfigured(
                     "No API keys configured. Set ENGRAMIA_API_KEYS, use ENGRAMIA_AUTH_MODE=db, or set ENGRAMIA_ALLOW_NO_AUTH=true to explicitly allow unauthenticated access.");
@@ -127,7 +143,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         var token = header[BearerPrefix.Length..];
 
         // Mode oidc: a JWT goes to the identity provider's keys; any other bearer too, unless API keys are enabled beside tokens.
-        if (settings.Oidc is { } oidc && (OidcTokenAuthenticator.LooksLikeJwt(token) || oidc.ApiKeys == OidcApiKeys.Off))
+        if (_settings.Oidc is { } oidc && (OidcTokenAuthenticator.LooksLikeJwt(token) || oidc.ApiKeys == OidcApiKeys.Off))
         {
             var refusal = await http.RequestServices.GetRequiredService<OidcTokenAuthenticator>().AuthenticateAsync(http, token, context);
             if (refusal is not null)
@@ -145,7 +161,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         }
 
         // 4. Database keys, or static keys.
-        if (settings.UsesDatabaseKeys)
+        if (_settings.UsesDatabaseKeys)
         {
             KeyPrincipal? key;
             try
@@ -154,13 +170,13 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             }
             catch (Exception ex) when (faults.UnavailableReason(ex) is { } reason)
             {
-                LogLookupFailed(logger, reason, ex.Message);
+                LogLookupFailed(_logger, reason, ex.Message);
                 return new Failure(503, "Authentication service not available.", StorageReason: reason, KeyStoreDown: true);
             }
             catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)
             {
                 // Not an outage (for example a schema that is not migrated): still no key store to ask.
-                LogLookupFailed(logger, "the key store could not be read", ex.Message);
+                LogLookupFailed(_logger, "the key store could not be read", ex.Message);
                 return new Failure(503, "Authentication service not available.", KeyStoreDown: true);
             }
 
@@ -168,7 +184,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             {
                 if (key is not null)
                 {
-                    LogUnknownRole(logger, key.Id, key.Role);
+                    LogUnknownRole(_logger, key.Id, key.Role);
                 }
 
                 audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "invalid_key"));
@@ -185,10 +201,10 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
             return new Failure(401, "Invalid API key.");
         }
 
-        var envRole = settings.EnvAuthRole(out var invalid);
+        var envRole = _settings.EnvAuthRole(out var invalid);
         if (invalid is not null)
         {
-            LogInvalidEnvRole(logger, invalid);
+            LogInvalidEnvRole(_logger, invalid);
         }
 
         context.SetPrincipal(Scope.Default, "env-key", envRole ?? Role.Owner, null);
@@ -197,12 +213,11 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
 
     private Failure? Anonymous(RequestContext context)
     {
-        if (settings.IsProductionEnv)
+        if (_settings.IsProductionEnv)
         {
             return Misconfigured("Authentication cannot be disabled in a production environment.");
         }
 
-        LogAnonymous(logger);
         context.SetAnonymous(Scope.Default);
         return null;
     }
@@ -225,7 +240,7 @@ public sealed partial class ApiKeyAuthenticationMiddleware(RequestDelegate next,
         ? EngramiaExceptionHandler.WriteStorageUnavailableAsync(http, failure.Detail, reason)
         : ProblemResponses.WriteAsync(http, failure.Status, failure.Detail, failure.ErrorCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated request accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unauthenticated requests are accepted (ENGRAMIA_ALLOW_NO_AUTH); do not run like this in production")]
     private static partial void LogAnonymous(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API key lookup failed: {Reason} ({Error})")]

@@ -20,7 +20,7 @@ internal static class BillingCommands
         show.SetAction((parse, ct) => OperatorSession.RunAsync(services, async (session, output) =>
         {
             var tenantId = parse.GetValue(showTenant)!;
-            var state = await session.SendAsync(new Scope(tenantId, Scope.DefaultId), new GetTenantBillingStateQuery(tenantId, session.Environment), ct);
+            var state = await session.SendAsync(new Scope(tenantId, Scope.DefaultId), new GetTenantBillingStateQuery(tenantId, session.Environment.Name), ct);
             output.WriteLine(JsonSerializer.Serialize(state, Json));
             return 0;
         }));

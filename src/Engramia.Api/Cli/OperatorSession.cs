@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Engramia.Application.Common.Context;
 using Engramia.Domain.Common;
+using Engramia.Infrastructure.Configuration;
 using Mediator;
 
 namespace Engramia.Api.Cli;
@@ -17,7 +18,7 @@ internal sealed class OperatorSession(IServiceProvider services)
     public static string Name { get; } = "cli:" + System.Environment.UserName;
 
     /// <summary><c>ENGRAMIA_ENV</c> (for example to choose Stripe's test or live dashboard links).</summary>
-    public string Environment => services.GetRequiredService<IConfiguration>()["ENGRAMIA_ENV"] ?? "";
+    public DeploymentEnvironment Environment => services.GetRequiredService<DeploymentEnvironment>();
 
     public async Task<T> SendAsync<T>(Scope scope, ICommand<T> command, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Engramia.Domain.Common;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Engramia.Api.Errors;
 
@@ -20,7 +21,7 @@ public static class ProblemResponses
         var problem = new ProblemDetails
         {
             Status = status,
-            Title = TitleFor(status),
+            Title = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
             Detail = detail,
             Type = $"https://httpstatuses.io/{status}",
         };
@@ -56,21 +57,4 @@ public static class ProblemResponses
         var writer = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         await writer.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
     }
-
-    private static string TitleFor(int status) => status switch
-    {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        501 => "Not Implemented",
-        503 => "Service Unavailable",
-        _ => status >= 500 ? "Internal Server Error" : "Error",
-    };
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.RegularExpressions;
 using Engramia.Api.Errors;
 using Engramia.Api.Operations.Observability;
@@ -12,7 +11,7 @@ namespace Engramia.Api.Operations;
 /// times the request for metrics, and stamps <c>X-Request-ID</c> and the security headers on
 /// <b>every</b> response, including the 413/429/503 answered further in (decision 5).
 /// </summary>
-public sealed partial class EdgeMiddleware(RequestDelegate next, OperationsSettings settings, EngramiaMetrics metrics, ILogger<EdgeMiddleware> logger)
+public sealed partial class EdgeMiddleware(RequestDelegate next, EngramiaMetrics metrics, ILogger<EdgeMiddleware> logger)
 {
     public const string RequestIdHeader = "X-Request-ID";
 
@@ -31,7 +30,7 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, OperationsSetti
     {
         var requestId = RequestIdOf(context);
         context.TraceIdentifier = requestId;
-        var clientIp = ClientAddress.Resolve(context, settings.TrustedProxies);
+        var clientIp = ClientAddress.Resolve(context);
         context.Items[ClientAddress.ItemKey] = clientIp;
         if (context.RequestServices.GetService<RequestContext>() is { } requestContext)
         {
@@ -118,9 +117,10 @@ internal static partial class RequestLog
 }
 
 /// <summary>
-/// The caller's address: the connection's peer, or — only when that peer is a trusted proxy
-/// (<c>ENGRAMIA_TRUSTED_PROXIES</c>) — the right-most <c>X-Forwarded-For</c> entry that is not itself
-/// a trusted proxy. Untrusted peers cannot spoof their address with the header.
+/// The caller's address: the connection's peer, which the framework's forwarded-headers middleware
+/// (registered before the edge only when <c>ENGRAMIA_TRUSTED_PROXIES</c> is set) has already
+/// replaced by the right-most <c>X-Forwarded-For</c> entry that is not itself a trusted proxy.
+/// Untrusted peers cannot spoof their address with the header.
 /// </summary>
 public static class ClientAddress
 {
@@ -128,57 +128,10 @@ public static class ClientAddress
 
     public static string Of(HttpContext context) => context.Items[ItemKey] as string ?? "unknown";
 
-    public static string Resolve(HttpContext context, IReadOnlyList<IPNetwork> trusted)
+    public static string Resolve(HttpContext context) => context.Connection.RemoteIpAddress switch
     {
-        var peer = context.Connection.RemoteIpAddress;
-        if (peer is null)
-        {
-            return "unknown";
-        }
-
-        if (peer.IsIPv4MappedToIPv6)
-        {
-            peer = peer.MapToIPv4();
-        }
-
-        if (trusted.Count == 0 || !IsTrusted(peer, trusted))
-        {
-            return peer.ToString();
-        }
-
-        var hops = context.Request.Headers["X-Forwarded-For"].ToString()
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        for (var i = hops.Length - 1; i >= 0; i--)
-        {
-            if (!IPAddress.TryParse(hops[i], out var hop))
-            {
-                break;
-            }
-
-            if (hop.IsIPv4MappedToIPv6)
-            {
-                hop = hop.MapToIPv4();
-            }
-
-            if (!IsTrusted(hop, trusted) || i == 0)
-            {
-                return hop.ToString();
-            }
-        }
-
-        return peer.ToString();
-    }
-
-    private static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trusted)
-    {
-        foreach (var network in trusted)
-        {
-            if (network.Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
+        var peer => peer.ToString(),
+    };
 }

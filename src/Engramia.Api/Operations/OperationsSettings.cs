@@ -29,7 +29,6 @@ public sealed class OperationsSettings
     public bool TelemetryEnabled { get; init; }
     public Uri OtelEndpoint { get; init; } = new("http://localhost:4317");
     public string OtelServiceName { get; init; } = "engramia-api";
-    public bool OtelInsecure { get; init; }
     /// <summary>Read here only so a malformed <c>STRIPE_API_BASE</c> stops start-up; billing reads it per call.</summary>
     public Uri StripeApiBase { get; init; } = new("https://api.stripe.com");
     /// <summary>Read here only so a malformed <c>ENGRAMIA_PUBLIC_URL</c> stops start-up; billing reads it per call.</summary>
@@ -58,7 +57,6 @@ public sealed class OperationsSettings
         TelemetryEnabled = config.StrictFlag("ENGRAMIA_TELEMETRY"),
         OtelEndpoint = AbsoluteUri(config, "ENGRAMIA_OTEL_ENDPOINT", "http://localhost:4317"),
         OtelServiceName = config.Text("ENGRAMIA_OTEL_SERVICE_NAME") ?? "engramia-api",
-        OtelInsecure = config.Flag("OTEL_EXPORTER_OTLP_INSECURE"),
         StripeApiBase = AbsoluteUri(config, "STRIPE_API_BASE", "https://api.stripe.com"),
         PublicUrl = OptionalAbsoluteUri(config, "ENGRAMIA_PUBLIC_URL"),
         DashboardUrl = OptionalAbsoluteUri(config, "ENGRAMIA_DASHBOARD_URL"),

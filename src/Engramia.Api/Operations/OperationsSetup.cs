@@ -7,6 +7,7 @@ using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Observability;
 using Engramia.Infrastructure.Ai;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -134,9 +135,26 @@ public static class OperationsSetup
         return builder;
     }
 
-    /// <summary>Outermost: request id, security headers, client address, log scope, request metrics.</summary>
+    /// <summary>
+    /// Outermost: the client address behind trusted proxies (ASP.NET Core's forwarded-headers
+    /// middleware), then request id, security headers, log scope, request metrics.
+    /// </summary>
     public static WebApplication UseOperationsEdge(this WebApplication app)
     {
+        var trusted = app.Services.GetRequiredService<OperationsSettings>().TrustedProxies;
+        if (trusted.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in trusted)
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseMiddleware<EdgeMiddleware>();
         return app;
     }

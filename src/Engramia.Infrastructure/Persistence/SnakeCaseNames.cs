@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -15,32 +15,9 @@ internal static class SnakeCaseNames
             {
                 if (property.FindAnnotation(RelationalAnnotationNames.ColumnName) is null)
                 {
-                    property.SetColumnName(ToSnakeCase(property.Name));
+                    property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
                 }
             }
         }
-    }
-
-    public static string ToSnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]))
-            {
-                if (i > 0)
-                {
-                    builder.Append('_');
-                }
-
-                builder.Append(char.ToLowerInvariant(name[i]));
-            }
-            else
-            {
-                builder.Append(name[i]);
-            }
-        }
-
-        return builder.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using Engramia.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -18,6 +19,6 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<PatternEmbedding>().Property(e => e.Embedding)
-            .HasConversion(v => VectorBlob.ToBytes(v), b => VectorBlob.FromBytes(b));
+            .HasConversion(v => VectorBlob.ToBytes(v), b => VectorBlob.FromBytes(b), PatternEmbeddingConfiguration.VectorComparer);
     }
 }

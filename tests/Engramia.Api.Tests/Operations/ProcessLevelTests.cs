@@ -246,3 +246,34 @@ public sealed class PrometheusScrapeTests
         return (process.ExitCode, await stdout + await stderr);
     }
 }
+
+[NonParallelizable]
+public sealed class FirstImpressionTests
+{
+    [Test]
+    public async Task A_binary_started_outside_its_folder_keeps_its_log_defaults_and_warns_of_anonymous_access_once()
+    {
+        await using var api = await RunningApi.StartAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_DATA_PATH"] = Path.Combine(Path.GetTempPath(), "engramia-first-" + Guid.NewGuid().ToString("N")),
+            ["ENGRAMIA_AUTH_MODE"] = "dev",
+            ["ENGRAMIA_ALLOW_NO_AUTH"] = "true",
+            ["ENGRAMIA_ENVIRONMENT"] = "local",
+        });
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var recall = await api.Client.PostAsync("/v1/recall", new StringContent("""{"task":"first impression"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.That((int)recall.StatusCode, Is.EqualTo(200));
+        }
+
+        var warnings = api.Output.Split('\n').Count(l => l.StartsWith("warn:", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.Output, Does.Not.Contain("Executed DbCommand"), "SQL at Information although the working directory has no appsettings.json");
+            Assert.That(api.Output, Does.Not.Contain("value comparer"));
+            Assert.That(warnings, Is.EqualTo(1), api.Output);
+            Assert.That(api.Output, Does.Contain("Unauthenticated requests are accepted"));
+        });
+    }
+}

@@ -24,24 +24,12 @@ public sealed class CustomerLink(IApplicationDbContext db, SubscriptionResolver 
         var row = await db.BillingSubscriptions.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
         if (row is null)
         {
-            db.BillingSubscriptions.Add(new BillingSubscription
-            {
-                Id = Guid.NewGuid().ToString(),
-                TenantId = tenantId,
-                StripeCustomerId = customerId,
-                PlanTier = sub.PlanTier,
-                BillingInterval = sub.BillingInterval,
-                Status = sub.Status,
-                EvalRunsLimit = sub.EvalRunsLimit,
-                PatternsLimit = sub.PatternsLimit,
-                ProjectsLimit = sub.ProjectsLimit,
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
+            var limits = new PlanLimits(sub.EvalRunsLimit, sub.PatternsLimit, sub.ProjectsLimit);
+            db.BillingSubscriptions.Add(BillingSubscription.ForCustomer(tenantId, customerId, sub.PlanTier, sub.BillingInterval, sub.Status, limits, now));
         }
         else
         {
-            row.StripeCustomerId = customerId;
+            row.LinkCustomer(customerId, now);
         }
 
         await db.SaveChangesAsync(cancellationToken);

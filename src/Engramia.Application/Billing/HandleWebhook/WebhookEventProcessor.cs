@@ -96,24 +96,12 @@ public sealed partial class WebhookEventProcessor(
 
         if (row is null)
         {
-            var free = Plans.DeveloperLimits;
-            db.BillingSubscriptions.Add(new BillingSubscription
-            {
-                Id = Guid.NewGuid().ToString(),
-                TenantId = tenantId,
-                StripeCustomerId = customerId,
-                Status = SubscriptionStatus.Incomplete,
-                EvalRunsLimit = free.EvalRuns,
-                PatternsLimit = free.Patterns,
-                ProjectsLimit = free.Projects,
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
+            db.BillingSubscriptions.Add(BillingSubscription.ForCustomer(
+                tenantId, customerId, Plans.Developer, "month", SubscriptionStatus.Incomplete, Plans.DeveloperLimits, now));
         }
         else
         {
-            row.StripeCustomerId = customerId;
-            row.UpdatedAt = now;
+            row.LinkCustomer(customerId, now);
         }
 
         await db.SaveChangesAsync(cancellationToken);

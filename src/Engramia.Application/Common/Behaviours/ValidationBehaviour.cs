@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using Engramia.Domain.Common;
 using FluentValidation;
 using Mediator;
@@ -13,6 +13,8 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
+    private static readonly JsonNamingPolicy SnakeCase = JsonNamingPolicy.SnakeCaseLower;
+
     private readonly IValidator<TMessage>[] _validators = validators.ToArray();
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -39,33 +41,9 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
     private static ValidationIssue ToIssue(FluentValidation.Results.ValidationFailure failure)
     {
         var loc = new List<string> { "body" };
-        loc.AddRange(failure.PropertyName.Split('.', StringSplitOptions.RemoveEmptyEntries).Select(SnakeCase));
-        var type = failure.CustomState as string ?? SnakeCase(failure.ErrorCode.Replace("Validator", "", StringComparison.Ordinal));
+        // Wire names are snake_case; member paths such as Stages[0].Name keep their index.
+        loc.AddRange(failure.PropertyName.Split('.', StringSplitOptions.RemoveEmptyEntries).Select(SnakeCase.ConvertName));
+        var type = failure.CustomState as string ?? SnakeCase.ConvertName(failure.ErrorCode.Replace("Validator", "", StringComparison.Ordinal));
         return new ValidationIssue(loc, failure.ErrorMessage, type);
-    }
-
-    /// <summary>Wire names are snake_case; member paths such as <c>Stages[0].Name</c> keep their index.</summary>
-    internal static string SnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0 && name[i - 1] != '[' && !char.IsUpper(name[i - 1]))
-                {
-                    builder.Append('_');
-                }
-
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
     }
 }

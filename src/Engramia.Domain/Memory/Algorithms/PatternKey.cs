@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,7 +13,7 @@ public static class PatternKey
     public static string New(string task, long unixMilliseconds, ReadOnlySpan<byte> fourRandomBytes)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(task)))[..8];
-        var random = Convert.ToBase64String(fourRandomBytes).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        var random = Base64Url.EncodeToString(fourRandomBytes);
         random = random[..Math.Min(6, random.Length)].Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
         return $"{Prefix}{hash}_{unixMilliseconds.ToString(CultureInfo.InvariantCulture)}_{random}";
     }

@@ -6,14 +6,19 @@ namespace Engramia.Infrastructure.Persistence.Configurations;
 
 internal sealed class PatternEmbeddingConfiguration : IEntityTypeConfiguration<PatternEmbedding>
 {
+    /// <summary>
+    /// Vectors compare by content and snapshot as copies. Each provider context passes it with its
+    /// own conversion: a conversion set without a comparer replaces the one set here.
+    /// </summary>
+    public static readonly ValueComparer<float[]> VectorComparer = new(
+        (a, b) => a != null && b != null && a.SequenceEqual(b),
+        v => v.Length,
+        v => v.ToArray());
+
     public void Configure(EntityTypeBuilder<PatternEmbedding> builder)
     {
         builder.ToTable("memory_embeddings");
         builder.HasKey(e => new { e.TenantId, e.ProjectId, e.Key });
-        builder.Property(e => e.Embedding).Metadata.SetValueComparer(new ValueComparer<float[]>(
-            (a, b) => a != null && b != null && Enumerable.SequenceEqual(a, b),
-            v => v.Length,
-            v => v.ToArray()));
         builder.HasIndex(e => new { e.TenantId, e.ProjectId, e.Dim }).HasDatabaseName("idx_memory_embeddings_scope");
     }
 }
