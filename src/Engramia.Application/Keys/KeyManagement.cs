@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Engramia.Domain.Tenancy;
@@ -41,9 +42,7 @@ internal static class KeyManagement
     public static async Task<ApiKey> FindActionableAsync(
         IApplicationDbContext db, IRequestContext context, Role caller, string keyId, string verb, string revokedDetail, CancellationToken cancellationToken)
     {
-        var scope = context.Scope;
-        var key = await db.ApiKeys.FirstOrDefaultAsync(
-                      k => k.Id == keyId && k.TenantId == scope.TenantId && k.ProjectId == scope.ProjectId, cancellationToken)
+        var key = await db.ApiKeys.InScope(context.Scope).FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
                   ?? throw new NotFoundException(NotFound);
         RequireNotOutranked(caller, key, verb);
         if (key.RevokedAt is not null)
@@ -76,20 +75,6 @@ internal static class KeyManagement
             db.Projects.Add(new Project { Id = scope.ProjectId, TenantId = scope.TenantId, Name = scope.ProjectId, CreatedAt = now });
         }
     }
-
-    public static ApiKey NewKey(string secret, string tenantId, string projectId, string name, Role role, int? maxPatterns, DateTimeOffset? expiresAt, DateTimeOffset now) => new()
-    {
-        Id = Guid.NewGuid().ToString(),
-        TenantId = tenantId,
-        ProjectId = projectId,
-        Name = name,
-        KeyPrefix = ApiKeySecret.Prefix(secret),
-        KeyHash = ApiKeySecret.Hash(secret),
-        Role = role.ToWire(),
-        MaxPatterns = maxPatterns,
-        CreatedAt = now,
-        ExpiresAt = expiresAt?.ToUniversalTime(),
-    };
 
     public static CreatedKey Created(ApiKey key, string secret) =>
         new(key.Id, key.Name, secret, key.KeyPrefix, key.Role, key.TenantId, key.ProjectId, key.MaxPatterns, key.CreatedAt);

@@ -1,7 +1,9 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Domain.Jobs;
 
 /// <summary>A durable async job (<c>jobs</c> table). Status values are the upstream wire strings.</summary>
-public sealed class Job
+public sealed class Job : IScoped
 {
     public required string Id { get; init; }
     public required string TenantId { get; init; }

@@ -1,7 +1,9 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Domain.Memory;
 
 /// <summary>One evaluation of a pattern or of submitted code. <see cref="Scores"/> is the wire JSON object.</summary>
-public sealed class EvalRecord
+public sealed class EvalRecord : IScoped
 {
     public long Id { get; init; }
     public required string TenantId { get; init; }

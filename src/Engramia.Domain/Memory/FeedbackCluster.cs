@@ -1,7 +1,9 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Domain.Memory;
 
 /// <summary>Recurring evaluator feedback, grouped by word similarity.</summary>
-public sealed class FeedbackCluster
+public sealed class FeedbackCluster : IScoped
 {
     public long Id { get; init; }
     public required string TenantId { get; init; }

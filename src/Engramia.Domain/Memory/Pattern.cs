@@ -1,3 +1,5 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Domain.Memory;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Engramia.Domain.Memory;
 /// <see cref="Design"/> holds the free-form design object as JSON text; <see cref="Extras"/> holds
 /// imported top-level fields whose names start with <c>_</c> (upstream keeps them on rewrite).
 /// </summary>
-public sealed class Pattern
+public sealed class Pattern : IScoped
 {
     public const double MaxScore = 10.0;
 

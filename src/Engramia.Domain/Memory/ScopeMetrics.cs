@@ -1,7 +1,9 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Domain.Memory;
 
 /// <summary>Run counters of one scope (upstream <c>metrics/&lt;tenant&gt;/&lt;project&gt;/_global</c>).</summary>
-public sealed class ScopeMetrics
+public sealed class ScopeMetrics : IScoped
 {
     public required string TenantId { get; init; }
     public required string ProjectId { get; init; }
@@ -12,7 +14,7 @@ public sealed class ScopeMetrics
 }
 
 /// <summary>One entry of a scope's run history (newest 100 kept).</summary>
-public sealed class RunRecord
+public sealed class RunRecord : IScoped
 {
     public long Id { get; init; }
     public required string TenantId { get; init; }

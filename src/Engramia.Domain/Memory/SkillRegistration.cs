@@ -1,7 +1,9 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Domain.Memory;
 
 /// <summary>Skills attached to one pattern key; <see cref="Sequence"/> keeps registration order.</summary>
-public sealed class SkillRegistration
+public sealed class SkillRegistration : IScoped
 {
     public required string TenantId { get; init; }
     public required string ProjectId { get; init; }

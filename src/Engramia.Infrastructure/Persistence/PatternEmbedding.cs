@@ -1,3 +1,5 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Infrastructure.Persistence;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Engramia.Infrastructure.Persistence;
 /// <see cref="Dim"/> and <see cref="Model"/> say what produced it, so a model switch is a re-embed,
 /// never a schema change, and vectors of another model are never mixed into a search.
 /// </summary>
-public sealed class PatternEmbedding
+public sealed class PatternEmbedding : IScoped
 {
     public required string TenantId { get; init; }
     public required string ProjectId { get; init; }

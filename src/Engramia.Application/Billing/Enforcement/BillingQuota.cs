@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Billing;
@@ -72,7 +73,7 @@ public sealed partial class BillingQuota(
             return;
         }
 
-        var current = await db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken) + additional;
+        var current = await db.Patterns.InScope(scope).CountAsync(cancellationToken) + additional;
         if (current >= limit)
         {
             throw new QuotaExceededException(

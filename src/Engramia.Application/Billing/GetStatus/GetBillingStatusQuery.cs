@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
@@ -41,7 +42,7 @@ public sealed class GetBillingStatusHandler(
         var scope = context.Scope;
         var sub = await subscriptions.GetAsync(tenantId, cancellationToken);
         var evalRuns = await meter.GetCountAsync(tenantId, UsageCounter.EvalRuns, clock.GetUtcNow(), cancellationToken);
-        var patterns = await db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken);
+        var patterns = await db.Patterns.InScope(scope).CountAsync(cancellationToken);
         var projects = await db.Projects.CountAsync(p => p.TenantId == tenantId && p.DeletedAt == null, cancellationToken);
         var overage = await db.OverageSettings.AsNoTracking()
             .FirstOrDefaultAsync(o => o.TenantId == tenantId && o.Metric == UsageCounter.EvalRuns, cancellationToken);

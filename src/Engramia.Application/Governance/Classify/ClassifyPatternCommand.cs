@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Memory.Common;
@@ -42,7 +43,7 @@ public sealed class ClassifyPatternHandler(IApplicationDbContext db, IRequestCon
     {
         var scope = context.Scope;
         var pattern = await db.Patterns
-            .FirstOrDefaultAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == command.PatternKey, cancellationToken)
+            .InScope(scope).FirstOrDefaultAsync(p => p.Key == command.PatternKey, cancellationToken)
             ?? throw new NotFoundException("Pattern not found.");
         var classification = command.Classification!;
         var design = PatternJson.DesignObject(pattern.Design);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Jobs.Async;
@@ -32,7 +33,7 @@ public sealed class EraseProjectHandler(IApplicationDbContext db, IRequestContex
     {
         var tenantId = context.Scope.TenantId;
         var known = await db.Projects.AnyAsync(p => p.TenantId == tenantId && p.Id == command.ProjectId, cancellationToken)
-                    || await db.Patterns.AnyAsync(p => p.TenantId == tenantId && p.ProjectId == command.ProjectId, cancellationToken);
+                    || await db.Patterns.InScope(new Scope(tenantId, command.ProjectId)).AnyAsync(cancellationToken);
         if (!known)
         {
             throw new NotFoundException("Project not found.");

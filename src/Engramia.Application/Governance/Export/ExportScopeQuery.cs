@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
@@ -44,7 +45,7 @@ public sealed class ExportScopeHandler(IApplicationDbContext db, IRequestContext
 
     private async IAsyncEnumerable<ScopeExportLine> StreamAsync(Scope scope, IReadOnlyList<string> classifications, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var rows = db.Patterns.AsNoTracking().Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId);
+        var rows = db.Patterns.AsNoTracking().InScope(scope);
         if (classifications.Count > 0)
         {
             rows = rows.Where(p => classifications.Contains(p.Classification));

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Engramia.Domain.Ports;
@@ -19,7 +20,7 @@ public sealed class RetentionPurger(IApplicationDbContext db, IVectorIndex index
         var retention = await RetentionPolicy.EffectiveAsync(db, scope, cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
         var cutoff = now - (retention.RetentionDays * RetentionPolicy.SecondsPerDay);
-        var expired = db.Patterns.Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Timestamp < cutoff);
+        var expired = db.Patterns.InScope(scope).Where(p => p.Timestamp < cutoff);
         if (dryRun)
         {
             return await expired.CountAsync(cancellationToken);
@@ -35,7 +36,7 @@ public sealed class RetentionPurger(IApplicationDbContext db, IVectorIndex index
             }
 
             var deleted = await expired.Where(p => keys.Contains(p.Key)).ExecuteDeleteAsync(cancellationToken);
-            await db.EvalRecords.Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && keys.Contains(e.AgentName))
+            await db.EvalRecords.InScope(scope).Where(e => keys.Contains(e.AgentName))
                 .ExecuteDeleteAsync(cancellationToken);
             foreach (var key in keys)
             {

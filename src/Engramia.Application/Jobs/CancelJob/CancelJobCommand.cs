@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Domain.Jobs;
@@ -26,7 +27,7 @@ public sealed class CancelJobHandler(IApplicationDbContext db, IRequestContext c
         var now = clock.GetUtcNow();
         // One conditional UPDATE: a worker claiming the row at the same moment either wins (0 rows here) or loses.
         var changed = await db.Jobs
-            .Where(j => j.Id == command.JobId && j.TenantId == scope.TenantId && j.ProjectId == scope.ProjectId && j.Status == JobStatus.Pending)
+            .InScope(scope).Where(j => j.Id == command.JobId && j.Status == JobStatus.Pending)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Cancelled)
                 .SetProperty(j => j.CompletedAt, now), cancellationToken);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Jobs.Async;
@@ -34,7 +35,7 @@ public sealed class CleanupOldJobsHandler(IApplicationDbContext db, IRequestCont
         var scope = caller.Scope;
         var cutoff = clock.GetUtcNow() - TimeSpan.FromDays(command.RetentionDays);
         var deleted = await db.Jobs
-            .Where(j => j.TenantId == scope.TenantId && j.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .Where(j => JobStatus.Terminal.Contains(j.Status) && j.CompletedAt != null && j.CompletedAt < cutoff)
             .ExecuteDeleteAsync(cancellationToken);
         return new CleanupOldJobsResult(deleted, command.RetentionDays);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Domain.Common;
@@ -18,7 +19,7 @@ public sealed class GetJobHandler(IApplicationDbContext db, IRequestContext call
     {
         var scope = caller.Scope;
         var job = await db.Jobs.AsNoTracking()
-            .FirstOrDefaultAsync(j => j.Id == query.JobId && j.TenantId == scope.TenantId && j.ProjectId == scope.ProjectId, cancellationToken);
+            .InScope(scope).FirstOrDefaultAsync(j => j.Id == query.JobId, cancellationToken);
         return job is null ? throw new NotFoundException("Job not found.") : JobView.From(job);
     }
 }

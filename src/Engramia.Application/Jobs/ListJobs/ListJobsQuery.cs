@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using FluentValidation;
@@ -28,7 +29,7 @@ public sealed class ListJobsHandler(IApplicationDbContext db, IRequestContext ca
     public async ValueTask<JobList> Handle(ListJobsQuery query, CancellationToken cancellationToken)
     {
         var scope = caller.Scope;
-        var jobs = db.Jobs.AsNoTracking().Where(j => j.TenantId == scope.TenantId && j.ProjectId == scope.ProjectId);
+        var jobs = db.Jobs.AsNoTracking().InScope(scope);
         if (query.Status is not null)
         {
             jobs = jobs.Where(j => j.Status == query.Status);

@@ -66,7 +66,7 @@ public sealed partial class BootstrapHandler(
         }
 
         var secret = ApiKeySecret.Generate();
-        var key = KeyManagement.NewKey(secret, Scope.DefaultId, Scope.DefaultId, command.KeyName, Role.Owner, null, null, now);
+        var key = ApiKey.Issue(secret, Scope.Default, command.KeyName, Role.Owner, null, null, now);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

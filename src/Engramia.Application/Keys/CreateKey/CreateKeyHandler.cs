@@ -28,7 +28,7 @@ public sealed class CreateKeyHandler(IApplicationDbContext db, IRequestContext c
             await KeyManagement.AddMissingScopeAsync(db, context.Scope, now, cancellationToken);
         }
 
-        var key = KeyManagement.NewKey(secret, context.Scope.TenantId, context.Scope.ProjectId, command.Name, requested, command.MaxPatterns, expiry, now);
+        var key = ApiKey.Issue(secret, context.Scope, command.Name, requested, command.MaxPatterns, expiry, now);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
 

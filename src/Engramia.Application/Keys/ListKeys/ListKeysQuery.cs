@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Mediator;
@@ -18,7 +19,7 @@ public sealed class ListKeysHandler(IApplicationDbContext db, IRequestContext co
         KeyManagement.RequireCaller(settings, context);
         var scope = context.Scope;
         var keys = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.TenantId == scope.TenantId && k.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
             .ToListAsync(cancellationToken);
         return new KeyList(keys.Select(KeyInfo.From).ToList());

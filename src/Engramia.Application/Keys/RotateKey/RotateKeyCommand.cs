@@ -20,9 +20,7 @@ public sealed class RotateKeyHandler(IApplicationDbContext db, IRequestContext c
         var key = await KeyManagement.FindActionableAsync(db, context, caller, command.KeyId, "rotate", "Cannot rotate a revoked key.", cancellationToken);
         var oldHash = key.KeyHash;
         var secret = ApiKeySecret.Generate();
-        key.KeyHash = ApiKeySecret.Hash(secret);
-        key.KeyPrefix = ApiKeySecret.Prefix(secret);
-        key.LastUsedAt = null;
+        key.Rotate(secret);
         await db.SaveChangesAsync(cancellationToken);
         cache.Evict(oldHash);
 

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Jobs.Async;
@@ -29,7 +30,7 @@ public sealed class RunAgingHandler(IApplicationDbContext db, IRequestContext co
         var nowAt = clock.GetUtcNow();
         var now = nowAt.ToUnixTimeMilliseconds() / 1000.0;
         var patterns = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .Select(p => new { p.Key, p.SuccessScore, p.Timestamp, p.UpdatedAt })
             .ToListAsync(cancellationToken);
         var pruned = 0;
@@ -37,7 +38,7 @@ public sealed class RunAgingHandler(IApplicationDbContext db, IRequestContext co
         {
             var since = Math.Max(p.Timestamp, p.UpdatedAt.ToUnixTimeMilliseconds() / 1000.0);
             var aged = Scoring.Age(p.SuccessScore, since, now);
-            var query = db.Patterns.Where(x => x.TenantId == scope.TenantId && x.ProjectId == scope.ProjectId && x.Key == p.Key);
+            var query = db.Patterns.InScope(scope).Where(x => x.Key == p.Key);
             if (aged is null)
             {
                 await query.ExecuteDeleteAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory.Algorithms;
@@ -11,27 +12,27 @@ public static class MemoryLists
     public static async Task TrimAsync(IApplicationDbContext db, Scope scope, CancellationToken cancellationToken)
     {
         var evalFloor = await db.EvalRecords
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderByDescending(e => e.Id).Skip(MemoryConstants.EvalListCap).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
         if (evalFloor is { } e1)
         {
-            await db.EvalRecords.Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Id <= e1).ExecuteDeleteAsync(cancellationToken);
+            await db.EvalRecords.InScope(scope).Where(e => e.Id <= e1).ExecuteDeleteAsync(cancellationToken);
         }
 
         var runFloor = await db.RunRecords
-            .Where(r => r.TenantId == scope.TenantId && r.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderByDescending(r => r.Id).Skip(MemoryConstants.RunHistoryCap).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
         if (runFloor is { } r1)
         {
-            await db.RunRecords.Where(r => r.TenantId == scope.TenantId && r.ProjectId == scope.ProjectId && r.Id <= r1).ExecuteDeleteAsync(cancellationToken);
+            await db.RunRecords.InScope(scope).Where(r => r.Id <= r1).ExecuteDeleteAsync(cancellationToken);
         }
 
         var feedbackFloor = await db.FeedbackClusters
-            .Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderByDescending(f => f.Id).Skip(MemoryConstants.FeedbackListCap).Select(f => (long?)f.Id).FirstOrDefaultAsync(cancellationToken);
         if (feedbackFloor is { } f1)
         {
-            await db.FeedbackClusters.Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId && f.Id <= f1).ExecuteDeleteAsync(cancellationToken);
+            await db.FeedbackClusters.InScope(scope).Where(f => f.Id <= f1).ExecuteDeleteAsync(cancellationToken);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ public sealed class PatternQuota(IApplicationDbContext db, IRequestContext conte
         }
 
         var scope = context.Scope;
-        var current = await db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken) + additional;
+        var current = await db.Patterns.InScope(scope).CountAsync(cancellationToken) + additional;
         var planLimit = await plans.PatternLimitAsync(scope.TenantId, cancellationToken);
         if (planLimit is { } limit)
         {

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory.Algorithms;
@@ -55,7 +56,7 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
 
         var keys = hits.Select(h => h.Key).ToList();
         var patterns = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+            .InScope(scope).Where(p => keys.Contains(p.Key))
             .Select(p => new { p.Key, p.Task, p.SuccessScore, p.Timestamp, p.Design, p.ReuseCount })
             .ToDictionaryAsync(p => p.Key, cancellationToken);
         var found = hits.Where(h => patterns.ContainsKey(h.Key)).ToList();
@@ -98,7 +99,7 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
     public async Task<Dictionary<string, double>> EvalMultipliersAsync(Scope scope, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var records = await db.EvalRecords.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && keys.Contains(e.AgentName))
+            .InScope(scope).Where(e => keys.Contains(e.AgentName))
             .OrderByDescending(e => e.Id)
             .Select(e => new { e.AgentName, e.Overall })
             .ToListAsync(cancellationToken);
@@ -110,7 +111,7 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
     private async Task<List<RankedMatch>> KeywordAsync(Scope scope, string query, int fetch, CancellationToken cancellationToken)
     {
         var all = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderBy(p => p.Key)
             .Select(p => new { p.Key, p.Task, p.SuccessScore, p.Timestamp })
             .ToListAsync(cancellationToken);

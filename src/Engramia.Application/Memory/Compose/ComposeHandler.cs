@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Memory.Common;
@@ -32,7 +33,7 @@ public sealed class ComposeHandler(IApplicationDbContext db, IRequestContext con
             if (best is not null)
             {
                 var design = await db.Patterns.AsNoTracking()
-                    .Where(p => p.TenantId == context.Scope.TenantId && p.ProjectId == context.Scope.ProjectId && p.Key == best.Key)
+                    .InScope(context.Scope).Where(p => p.Key == best.Key)
                     .Select(p => p.Design).FirstOrDefaultAsync(cancellationToken);
                 code = design is null ? null : PatternJson.Text(design, "code");
             }

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Jobs.Async;
@@ -22,7 +23,7 @@ public sealed class DecayFeedbackHandler(IApplicationDbContext db, IRequestConte
         var scope = context.Scope;
         var now = clock.GetUtcNow();
         var nowSeconds = now.ToUnixTimeMilliseconds() / 1000.0;
-        var clusters = await db.FeedbackClusters.Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId).ToListAsync(cancellationToken);
+        var clusters = await db.FeedbackClusters.InScope(scope).ToListAsync(cancellationToken);
         var pruned = 0;
         foreach (var cluster in clusters)
         {

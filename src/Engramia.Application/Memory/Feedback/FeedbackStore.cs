@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
@@ -11,7 +12,7 @@ public static class FeedbackStore
 {
     public static Task<List<FeedbackCluster>> LoadAsync(IApplicationDbContext db, Scope scope, CancellationToken cancellationToken) =>
         db.FeedbackClusters.AsNoTracking()
-            .Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderBy(f => f.Id)
             .ToListAsync(cancellationToken);
 
@@ -24,7 +25,7 @@ public static class FeedbackStore
         }
 
         var clusters = await db.FeedbackClusters
-            .Where(f => f.TenantId == scope.TenantId && f.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderBy(f => f.Id)
             .ToListAsync(cancellationToken);
         var match = FeedbackClustering.FindMatch(clusters.Select(c => c.Pattern).ToList(), normalized);

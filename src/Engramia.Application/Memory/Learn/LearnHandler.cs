@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Memory;
@@ -82,7 +83,7 @@ public sealed class LearnHandler(
         var key = duplicate?.Key ?? PatternKey.New(task, now.ToUnixTimeMilliseconds());
         var pattern = duplicate is null
             ? null
-            : await db.Patterns.FirstAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == key, cancellationToken);
+            : await db.Patterns.InScope(scope).FirstAsync(p => p.Key == key, cancellationToken);
         if (pattern is null)
         {
             pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = task, Design = design, AuthorKeyId = context.KeyId };
@@ -115,7 +116,7 @@ public sealed class LearnHandler(
             Timestamp = timestamp,
         });
         db.RunRecords.Add(new RunRecord { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Timestamp = timestamp, Success = true, EvalScore = request.EvalScore });
-        var metrics = await db.ScopeMetrics.FirstOrDefaultAsync(m => m.TenantId == scope.TenantId && m.ProjectId == scope.ProjectId, cancellationToken);
+        var metrics = await db.ScopeMetrics.InScope(scope).FirstOrDefaultAsync(cancellationToken);
         if (metrics is null)
         {
             db.ScopeMetrics.Add(new ScopeMetrics { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Runs = 1, Success = 1 });
@@ -155,7 +156,7 @@ public sealed class LearnHandler(
     }
 
     private Task<int> CountAsync(Domain.Common.Scope scope, CancellationToken cancellationToken) =>
-        db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken);
+        db.Patterns.InScope(scope).CountAsync(cancellationToken);
 
     /// <summary>The task and design as stored: with redaction on, secrets and personal data are masked in both.</summary>
     private (string Task, string Design, bool Redacted) Clean(LearnCommand request)

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Domain.Memory.Algorithms;
@@ -19,12 +20,12 @@ public sealed class GetMetricsHandler(IApplicationDbContext db, IRequestContext 
     public async ValueTask<MemoryMetrics> Handle(GetMetricsQuery query, CancellationToken cancellationToken)
     {
         var scope = context.Scope;
-        var metrics = await db.ScopeMetrics.AsNoTracking().FirstOrDefaultAsync(m => m.TenantId == scope.TenantId && m.ProjectId == scope.ProjectId, cancellationToken);
+        var metrics = await db.ScopeMetrics.AsNoTracking().InScope(scope).FirstOrDefaultAsync(cancellationToken);
         var recent = await db.EvalRecords.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderByDescending(e => e.Id).Take(MemoryConstants.MetricsAvgWindow)
             .Select(e => e.Overall).ToListAsync(cancellationToken);
-        var patterns = await db.Patterns.CountAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId, cancellationToken);
+        var patterns = await db.Patterns.InScope(scope).CountAsync(cancellationToken);
         var runs = metrics?.Runs ?? 0;
         return new MemoryMetrics(
             runs,

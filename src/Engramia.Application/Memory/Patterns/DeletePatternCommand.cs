@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Domain.Common;
@@ -27,7 +28,7 @@ public sealed class DeletePatternHandler(IApplicationDbContext db, IRequestConte
     {
         var scope = context.Scope;
         var key = command.PatternKey;
-        var query = db.Patterns.Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == key);
+        var query = db.Patterns.InScope(scope).Where(p => p.Key == key);
         if (context.Role is { } role && role < Role.Admin)
         {
             var author = await query.Select(p => new { p.AuthorKeyId }).FirstOrDefaultAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
@@ -33,10 +34,10 @@ public sealed class GetPatternHandler(IApplicationDbContext db, IRequestContext 
     {
         var scope = context.Scope;
         var pattern = await db.Patterns.AsNoTracking()
-            .FirstOrDefaultAsync(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == query.PatternKey, cancellationToken)
+            .InScope(scope).FirstOrDefaultAsync(p => p.Key == query.PatternKey, cancellationToken)
             ?? throw new NotFoundException("Pattern not found.");
         var evals = await db.EvalRecords.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.AgentName == query.PatternKey)
+            .InScope(scope).Where(e => e.AgentName == query.PatternKey)
             .OrderByDescending(e => e.Id)
             .Select(e => new PatternEvaluation(e.Overall, e.Feedback, e.Timestamp))
             .ToListAsync(cancellationToken);

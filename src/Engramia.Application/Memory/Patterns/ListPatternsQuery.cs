@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Buffers.Text;
 using System.Text.Json;
 using Engramia.Application.Common.Interfaces;
@@ -54,7 +55,7 @@ public sealed class ListPatternsHandler(IApplicationDbContext db, IRequestContex
     public async ValueTask<PatternPage> Handle(ListPatternsQuery query, CancellationToken cancellationToken)
     {
         var scope = context.Scope;
-        var patterns = db.Patterns.AsNoTracking().Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId);
+        var patterns = db.Patterns.AsNoTracking().InScope(scope);
         if (query.Classification is { } classification)
         {
             patterns = patterns.Where(p => p.Classification == classification);

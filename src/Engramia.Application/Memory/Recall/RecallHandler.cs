@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
@@ -56,7 +57,7 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
         if (missing.Count > 0)
         {
             var rows = await db.Patterns.AsNoTracking()
-                .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && missing.Contains(p.Key))
+                .InScope(scope).Where(p => missing.Contains(p.Key))
                 .Select(p => new { p.Key, p.Design, p.ReuseCount })
                 .ToListAsync(cancellationToken);
             rows.ForEach(r => designs[r.Key] = new PatternDetails(r.Design, r.ReuseCount));
@@ -101,7 +102,7 @@ public static class ReuseBoost
         keys.Count == 0
             ? Task.CompletedTask
             : db.Patterns
-                .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+                .InScope(scope).Where(p => keys.Contains(p.Key))
                 .ExecuteUpdateAsync(
                     s => s
                         .SetProperty(p => p.ReuseCount, p => p.ReuseCount >= PatternBounds.MaxReuseCount ? PatternBounds.MaxReuseCount : p.ReuseCount + 1)

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Text.Json;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
@@ -42,7 +43,7 @@ public sealed class RegisterSkillsHandler(IApplicationDbContext db, IRequestCont
         var scope = context.Scope;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await scopeLock.AcquireAsync(scope, cancellationToken);
-        var entry = await db.Skills.FirstOrDefaultAsync(s => s.TenantId == scope.TenantId && s.ProjectId == scope.ProjectId && s.PatternKey == command.PatternKey, cancellationToken);
+        var entry = await db.Skills.InScope(scope).FirstOrDefaultAsync(s => s.PatternKey == command.PatternKey, cancellationToken);
         if (command.Skills.Count == 0)
         {
             return new RegisterSkillsResult(entry is null ? 0 : JsonSerializer.Deserialize<List<string>>(entry.Skills)!.Count);
@@ -51,7 +52,7 @@ public sealed class RegisterSkillsHandler(IApplicationDbContext db, IRequestCont
         var skills = FeedbackClustering.NormalizeSkills(command.Skills);
         if (entry is null)
         {
-            var last = await db.Skills.Where(s => s.TenantId == scope.TenantId && s.ProjectId == scope.ProjectId).MaxAsync(s => (long?)s.Sequence, cancellationToken);
+            var last = await db.Skills.InScope(scope).MaxAsync(s => (long?)s.Sequence, cancellationToken);
             db.Skills.Add(new SkillRegistration { TenantId = scope.TenantId, ProjectId = scope.ProjectId, PatternKey = command.PatternKey, Skills = JsonSerializer.Serialize(skills), Sequence = (last ?? 0) + 1 });
         }
         else
@@ -95,7 +96,7 @@ public sealed class SearchSkillsHandler(IApplicationDbContext db, IRequestContex
         var scope = context.Scope;
         var required = query.Required.Select(r => r.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
         var registry = await db.Skills.AsNoTracking()
-            .Where(s => s.TenantId == scope.TenantId && s.ProjectId == scope.ProjectId)
+            .InScope(scope)
             .OrderBy(s => s.Sequence)
             .Select(s => new { s.PatternKey, s.Skills })
             .ToListAsync(cancellationToken);
@@ -108,7 +109,7 @@ public sealed class SearchSkillsHandler(IApplicationDbContext db, IRequestContex
             .Select(r => r.PatternKey)
             .ToList();
         var patterns = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+            .InScope(scope).Where(p => keys.Contains(p.Key))
             .ToDictionaryAsync(p => p.Key, cancellationToken);
         var matches = keys.Where(patterns.ContainsKey)
             .Select(k => patterns[k])

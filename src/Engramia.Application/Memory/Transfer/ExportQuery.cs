@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Engramia.Application.Common.Interfaces;
@@ -49,7 +50,7 @@ public sealed class ExportHandler(IApplicationDbContext db, IRequestContext cont
     }
 
     private IQueryable<Pattern> InScope(Scope scope) =>
-        db.Patterns.AsNoTracking().Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId);
+        db.Patterns.AsNoTracking().InScope(scope);
 
     /// <summary>Key order of the database (byte order under SQLite and a C collation, as upstream's Postgres store).</summary>
     private async IAsyncEnumerable<ExportRecord> ReadAsync(Scope scope, [EnumeratorCancellation] CancellationToken cancellationToken)

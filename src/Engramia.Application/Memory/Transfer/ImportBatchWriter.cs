@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
@@ -57,7 +58,7 @@ public sealed partial class ImportBatchWriter(
         await quota.EnsureCanAddAsync(rows.Count, cancellationToken);
         var keys = candidates.Select(r => r.Key).ToList();
         var existing = await db.Patterns
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+            .InScope(scope).Where(p => keys.Contains(p.Key))
             .ToDictionaryAsync(p => p.Key, StringComparer.Ordinal, cancellationToken);
         var written = new List<ImportRow>(candidates.Count);
         foreach (var row in candidates)
@@ -99,7 +100,7 @@ public sealed partial class ImportBatchWriter(
     {
         var keys = rows.Select(r => r.Key).ToList();
         var found = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && keys.Contains(p.Key))
+            .InScope(scope).Where(p => keys.Contains(p.Key))
             .Select(p => p.Key)
             .ToListAsync(cancellationToken);
         return found.ToHashSet(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using System.Globalization;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory.Algorithms;
@@ -90,12 +91,12 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
 
     public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
         db.Embeddings
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
+            .InScope(scope).Where(e => e.Key == key)
             .ExecuteDeleteAsync(cancellationToken);
 
     public async Task<IReadOnlyDictionary<int, int>> ForeignDimensionsAsync(Scope scope, int dimension, CancellationToken cancellationToken) =>
         await db.Embeddings
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Dim != dimension)
+            .InScope(scope).Where(e => e.Dim != dimension)
             .GroupBy(e => e.Dim)
             .Select(g => new { Dim = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Dim, g => g.Count, cancellationToken);

@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Domain.Common;
 using Engramia.Domain.Ports;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ internal sealed class SqliteVectorIndex(SqliteDbContext db) : IVectorIndex
         }
 
         var rows = await db.Embeddings.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Dim == vector.Length)
+            .InScope(scope).Where(e => e.Dim == vector.Length)
             .Select(e => new { e.Key, e.Embedding })
             .ToListAsync(cancellationToken);
         return CosineRanking.TopK(vector, rows.Select(r => (r.Key, r.Embedding)), k);
@@ -43,12 +44,12 @@ internal sealed class SqliteVectorIndex(SqliteDbContext db) : IVectorIndex
 
     public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
         db.Embeddings
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
+            .InScope(scope).Where(e => e.Key == key)
             .ExecuteDeleteAsync(cancellationToken);
 
     public async Task<IReadOnlyDictionary<int, int>> ForeignDimensionsAsync(Scope scope, int dimension, CancellationToken cancellationToken) =>
         await db.Embeddings
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Dim != dimension)
+            .InScope(scope).Where(e => e.Dim != dimension)
             .GroupBy(e => e.Dim)
             .Select(g => new { Dim = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Dim, g => g.Count, cancellationToken);
