@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Engramia.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Engramia.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Api.Tests.Auth;

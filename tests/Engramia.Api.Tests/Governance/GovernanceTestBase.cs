@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Engramia.Api.Tests.Infrastructure;
 using Engramia.Api.Tests.Memory;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Tenancy;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Engramia.Api.Tests.Infrastructure;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
 using Microsoft.AspNetCore.Mvc.Testing;

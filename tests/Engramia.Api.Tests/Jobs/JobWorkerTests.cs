@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Engramia.Api.Tests.Infrastructure;
 using Engramia.Application.Jobs.Execution;
 using Engramia.Domain.Jobs;
 using Microsoft.AspNetCore.Mvc.Testing;

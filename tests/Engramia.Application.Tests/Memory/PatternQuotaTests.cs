@@ -24,7 +24,7 @@ public sealed class PatternQuotaTests
     [SetUp]
     public async Task SeedAsync()
     {
-        var database = await ApplicationTestDatabase.GetAsync();
+        var database = ApplicationTestSetup.Database;
         await database.ResetAsync();
         _db = database.CreateContext();
         for (var i = 0; i < 8; i++)

@@ -22,7 +22,7 @@ public sealed class VectorIndexTests(string provider)
     {
         if (provider == "postgres")
         {
-            var database = await ApplicationTestDatabase.GetAsync();
+            var database = ApplicationTestSetup.Database;
             await database.ResetAsync();
             var pg = database.CreateContext();
             _db = pg;

@@ -1,14 +1,4 @@
-using Engramia.Testing;
-
 namespace Engramia.Api.Tests.Infrastructure;
-
-/// <summary>This assembly's PostgreSQL database, created and migrated once on first use.</summary>
-public static class ApiTestSetup
-{
-    private static readonly Lazy<Task<TestDatabase>> Lazy = new(() => TestDatabase.CreateAsync("engramia_test_api"));
-
-    public static TestDatabase Database => Lazy.Value.GetAwaiter().GetResult();
-}
 
 /// <summary>Base for HTTP tests: fresh data for every test, one factory per fixture unless a test needs its own settings.</summary>
 public abstract class ApiTestBase
