@@ -14,6 +14,7 @@ using Engramia.Infrastructure.Persistence.Dedup;
 using Engramia.Infrastructure.Persistence.Governance;
 using Engramia.Infrastructure.Persistence.Search;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,11 @@ public static class DependencyInjection
         }
         else
         {
-            services.AddDbContext<SqliteDbContext>(o => o.UseSqlite($"Data Source={storage.SqliteFile}"));
+            // SQLite rebuilds a table for most column changes and EF runs that rebuild's
+            // "PRAGMA foreign_keys" outside the migration's transaction by design; the embedded store
+            // applies its migrations at every start, so that warning would greet every first run.
+            services.AddDbContext<SqliteDbContext>(o => o.UseSqlite($"Data Source={storage.SqliteFile}")
+                .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
             services.AddScoped<EngramiaDbContext>(sp => sp.GetRequiredService<SqliteDbContext>());
             services.AddScoped<IVectorIndex, SqliteVectorIndex>();
         }
