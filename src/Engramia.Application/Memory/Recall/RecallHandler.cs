@@ -94,7 +94,7 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
 
 /// <summary>
 /// Recall's side effect (§3.5): +1 reuse and +0.1 score (cap 10) in one UPDATE, so parallel recalls never lose
-/// an increment. Both saturate as <see cref="Scoring.Boost"/> and <see cref="Scoring.BoostReuse"/> do.
+/// an increment, with the very rules <see cref="Scoring.Boost"/> and <see cref="Scoring.BoostReuse"/> run in memory.
 /// </summary>
 public static class ReuseBoost
 {
@@ -105,7 +105,7 @@ public static class ReuseBoost
                 .InScope(scope).Where(p => keys.Contains(p.Key))
                 .ExecuteUpdateAsync(
                     s => s
-                        .SetProperty(p => p.ReuseCount, p => p.ReuseCount >= PatternBounds.MaxReuseCount ? PatternBounds.MaxReuseCount : p.ReuseCount + 1)
-                        .SetProperty(p => p.SuccessScore, p => p.SuccessScore + MemoryConstants.ReuseBoost > MemoryConstants.MaxScore ? MemoryConstants.MaxScore : p.SuccessScore + MemoryConstants.ReuseBoost),
+                        .SetProperty(p => p.ReuseCount, ReuseRules.On<Pattern, int>(ReuseRules.BoostCount, p => p.ReuseCount))
+                        .SetProperty(p => p.SuccessScore, ReuseRules.On<Pattern, double>(ReuseRules.BoostScore, p => p.SuccessScore)),
                     cancellationToken);
 }

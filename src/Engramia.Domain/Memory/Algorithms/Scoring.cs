@@ -3,6 +3,9 @@ namespace Engramia.Domain.Memory.Algorithms;
 /// <summary>Score arithmetic of ranking, reuse and aging (§1.13, §3.4–§3.7).</summary>
 public static class Scoring
 {
+    private static readonly Func<double, double> BoostScore = ReuseRules.BoostScore.Compile();
+    private static readonly Func<int, int> BoostCount = ReuseRules.BoostCount.Compile();
+
     public static double Median(IReadOnlyList<double> values)
     {
         if (values.Count == 0)
@@ -26,11 +29,11 @@ public static class Scoring
 
     public static double Round(double value, int digits) => Math.Round(value, digits, MidpointRounding.ToEven);
 
-    /// <summary>Reuse boost: +0.1, capped at 10 (no rounding).</summary>
-    public static double Boost(double score) => Math.Min(MemoryConstants.MaxScore, score + MemoryConstants.ReuseBoost);
+    /// <summary>Reuse boost: +0.1, capped at 10 (no rounding); the rule of <see cref="ReuseRules.BoostScore"/>.</summary>
+    public static double Boost(double score) => BoostScore(score);
 
-    /// <summary>Reuse count after one recall: +1, saturating at <see cref="PatternBounds.MaxReuseCount"/> (never overflows).</summary>
-    public static int BoostReuse(int count) => count >= PatternBounds.MaxReuseCount ? PatternBounds.MaxReuseCount : count + 1;
+    /// <summary>Reuse count after one recall: +1, saturating (never overflows); the rule of <see cref="ReuseRules.BoostCount"/>.</summary>
+    public static int BoostReuse(int count) => BoostCount(count);
 
     /// <summary><c>0.5^(age / half-life)</c> with age clipped at 0.</summary>
     public static double RecencyFactor(double nowSeconds, double timestamp, double halfLifeDays) =>
