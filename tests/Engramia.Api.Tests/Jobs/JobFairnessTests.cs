@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Engramia.Api.Tests.Infrastructure;
 using Engramia.Application.Jobs.Execution;
 using Engramia.Domain.Jobs;
 using Microsoft.AspNetCore.Mvc.Testing;
