@@ -37,12 +37,13 @@ public static class McpCommand
     private static async Task<int> RunAsync(Scope scope, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        LoggingDefaults.Apply(builder);
         builder.AddOperations();
         builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-        var auth = new AuthSettings(builder.Configuration);
+        var auth = new AuthSettings(builder.Configuration, DeploymentEnvironment.From(builder.Configuration));
         var apiKey = builder.Configuration.Text(ApiKeyVariable);
         if (apiKey is not null && !auth.UsesDatabaseKeys)
         {

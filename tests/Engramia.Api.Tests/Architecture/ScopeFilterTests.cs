@@ -26,6 +26,7 @@ public sealed class ScopeFilterTests
         ["Engramia.Infrastructure.Jobs.JobQueue::ReapAsync"] = "the worker expires jobs of every scope",
         ["Engramia.Infrastructure.Jobs.JobQueue::PurgeAsync"] = "retention of finished jobs of every scope",
         ["Engramia.Infrastructure.Jobs.JobQueue::Held"] = "a job by id under its lease token (the lease decides, not the scope)",
+        ["Engramia.Infrastructure.Persistence.Dedup.DedupSignatureBackfill::RunAsync"] = "operator backfill: fills the signature of every scope's old rows",
         ["Engramia.Api.Operations.Observability.ScopeStatsRefresher::LoadAsync"] = "metrics: figures per scope, grouped by scope",
     };
 
@@ -81,11 +82,15 @@ public sealed class ScopeFilterTests
             g.Any(x => x.Instruction.Operand is MethodReference { Name: "InScope" } m && m.DeclaringType.Name == "ScopeQueries")));
     }
 
-    /// <summary>A <c>DbSet&lt;T&gt;</c> property of the context whose rows are scoped.</summary>
-    private static bool ReadsScopedSet(MethodReference method, HashSet<string> scoped) =>
-        method.Name.StartsWith("get_", StringComparison.Ordinal)
-        && method.ReturnType is GenericInstanceType { ElementType.FullName: "Microsoft.EntityFrameworkCore.DbSet`1" } set
-        && scoped.Contains(set.GenericArguments[0].FullName);
+    /// <summary>A <c>DbSet&lt;T&gt;</c> property of the context, or <c>Set&lt;T&gt;()</c>, whose rows are scoped.</summary>
+    private static bool ReadsScopedSet(MethodReference method, HashSet<string> scoped) => method switch
+    {
+        GenericInstanceMethod { Name: "Set", DeclaringType.FullName: "Microsoft.EntityFrameworkCore.DbContext" } set =>
+            scoped.Contains(set.GenericArguments[0].FullName),
+        _ => method.Name.StartsWith("get_", StringComparison.Ordinal)
+             && method.ReturnType is GenericInstanceType { ElementType.FullName: "Microsoft.EntityFrameworkCore.DbSet`1" } property
+             && scoped.Contains(property.GenericArguments[0].FullName),
+    };
 
     private static bool IsQueryOperator(MethodReference method) => method.DeclaringType.FullName is
         "System.Linq.Queryable" or "Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions" or "Microsoft.EntityFrameworkCore.RelationalQueryableExtensions";

@@ -25,7 +25,7 @@ public sealed class NearDuplicateIndexTests(string provider)
     {
         if (provider == "postgres")
         {
-            var database = await ApplicationTestDatabase.GetAsync();
+            var database = ApplicationTestSetup.Database;
             await database.ResetAsync();
             _db = database.CreateContext();
         }

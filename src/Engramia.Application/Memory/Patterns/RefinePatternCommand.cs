@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Memory.Common;
@@ -44,7 +45,8 @@ public sealed class RefinePatternHandler(IApplicationDbContext db, IRequestConte
     {
         var scope = context.Scope;
         var pattern = await db.Patterns.AsNoTracking()
-            .Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId && p.Key == command.PatternKey)
+            .InScope(scope)
+            .Where(p => p.Key == command.PatternKey)
             .Select(p => new { p.Key, p.Task })
             .FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Pattern not found.");

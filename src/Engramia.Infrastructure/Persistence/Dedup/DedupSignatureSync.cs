@@ -1,3 +1,5 @@
+using Engramia.Application.Common;
+using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Memory.Algorithms;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +42,7 @@ internal static class DedupSignatureSync
             .ToList();
 
     private static IQueryable<PatternDedupToken> Tokens(EngramiaDbContext db, Pattern pattern) =>
-        db.Set<PatternDedupToken>().Where(t => t.TenantId == pattern.TenantId && t.ProjectId == pattern.ProjectId && t.Key == pattern.Key);
+        db.Set<PatternDedupToken>().InScope(new Scope(pattern.TenantId, pattern.ProjectId)).Where(t => t.Key == pattern.Key);
 
     private static void Apply(EngramiaDbContext db, EntityEntry<Pattern> entry, List<PatternDedupToken> existing)
     {

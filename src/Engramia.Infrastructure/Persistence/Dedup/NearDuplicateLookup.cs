@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory.Algorithms;
@@ -14,7 +15,7 @@ internal sealed class NearDuplicateLookup(EngramiaDbContext db) : INearDuplicate
 {
     public async Task<IReadOnlyList<NearDuplicateCandidate>> FindCandidatesAsync(Scope scope, DedupSignature signature, CancellationToken cancellationToken)
     {
-        var patterns = db.Patterns.AsNoTracking().Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId);
+        var patterns = db.Patterns.AsNoTracking().InScope(scope);
         if (signature.EqualityOnly)
         {
             var hash = signature.SetHash;
@@ -27,7 +28,8 @@ internal sealed class NearDuplicateLookup(EngramiaDbContext db) : INearDuplicate
         var tokens = signature.LookupTokens.ToArray();
         var (min, max) = (signature.MinCount, signature.MaxCount);
         var byToken = await db.Set<PatternDedupToken>()
-            .Where(t => t.TenantId == scope.TenantId && t.ProjectId == scope.ProjectId && tokens.Contains(t.Token))
+            .InScope(scope)
+            .Where(t => tokens.Contains(t.Token))
             .Join(patterns, t => new { t.TenantId, t.ProjectId, t.Key }, p => new { p.TenantId, p.ProjectId, p.Key }, (_, p) => p)
             .Where(p => EF.Property<int?>(p, DedupColumns.WordCount) >= min && EF.Property<int?>(p, DedupColumns.WordCount) <= max)
             .Select(p => new NearDuplicateCandidate(p.Key, p.Task, p.SuccessScore))

@@ -1,3 +1,5 @@
+using Engramia.Domain.Common;
+
 namespace Engramia.Infrastructure.Persistence.Dedup;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Engramia.Infrastructure.Persistence.Dedup;
 /// reads instead of every task of the scope. Rows follow their pattern (written on save, deleted
 /// by the foreign key's cascade).
 /// </summary>
-public sealed class PatternDedupToken
+public sealed class PatternDedupToken : IScoped
 {
     public required string TenantId { get; init; }
     public required string ProjectId { get; init; }
