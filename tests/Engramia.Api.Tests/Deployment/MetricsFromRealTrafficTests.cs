@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Engramia.Api.Tests.Infrastructure;
 using Engramia.Api.Tests.Jobs;
 using Engramia.Api.Tests.Memory;
 using Engramia.Domain.Jobs;
