@@ -10,55 +10,54 @@ using static Engramia.Api.Tests.Memory.FakeModelServer;
 namespace Engramia.Api.Tests.Memory;
 
 /// <summary>
-/// Issue 18: each provider's real client (OpenAI, Anthropic, Ollama) chosen by the operator's
-/// variables and pointed at a fake that speaks its wire protocol. Evaluate, compose and evolve run
-/// through it; 429 and 5xx are retried, a provider that stays down is a 503 with a clear detail,
-/// a hang times out, an unreadable answer is a provider error; deep health reports the provider;
-/// the model series the dashboard panels query reach <c>/metrics</c>.
+/// Issue 18: a host configured for one provider (OpenAI, Anthropic, Ollama) by the operator's
+/// variables, its real client pointed at a <see cref="FakeModelServer"/> that speaks the provider's
+/// wire protocol. Anthropic has no embeddings API, so that host embeds nothing (keyword recall).
 /// </summary>
-[TestFixture("openai")]
-[TestFixture("anthropic")]
-[TestFixture("ollama")]
-[NonParallelizable]
-public sealed partial class ModelProviderTests(string provider)
+public abstract class ProviderHostFixture(string provider)
 {
-    private const string MetricsToken = "provider-metrics-token";
-    private const string Eval = """{"task_alignment":8,"code_quality":7,"workspace_usage":8,"robustness":6,"overall":7.5,"feedback":"Handle missing files."}""";
-    private const string Plan = """{"stages":[{"task":"Read CSV file","reads":["input.csv"],"writes":["data.json"]},{"task":"Compute statistics","reads":["data.json"],"writes":["report.txt"]}]}""";
+    protected const string MetricsToken = "provider-metrics-token";
+    protected const string Eval = """{"task_alignment":8,"code_quality":7,"workspace_usage":8,"robustness":6,"overall":7.5,"feedback":"Handle missing files."}""";
+    protected const string Plan = """{"stages":[{"task":"Read CSV file","reads":["input.csv"],"writes":["data.json"]},{"task":"Compute statistics","reads":["data.json"],"writes":["report.txt"]}]}""";
 
-    private FakeModelServer _server = null!;
     private WebApplicationFactory<Program> _host = null!;
-    private HttpClient _client = null!;
+
+    protected string Provider => provider;
+
+    protected FakeModelServer Server { get; private set; } = null!;
+
+    protected HttpClient Client { get; private set; } = null!;
 
     /// <summary>Anthropic has no embeddings API: that host embeds nothing (keyword recall).</summary>
-    private bool Embeds => provider != "anthropic";
+    protected bool Embeds => provider != "anthropic";
 
     [OneTimeSetUp]
     public void Start()
     {
-        _server = new FakeModelServer(provider) { EmbeddingDimension = provider == "openai" ? 1536 : 768 };
-        _host = new EngramiaApiFactory(Settings(_server));
-        _client = _host.CreateClient();
+        Server = new FakeModelServer(provider) { EmbeddingDimension = provider == "openai" ? 1536 : 768 };
+        _host = new EngramiaApiFactory(Settings(provider, Server));
+        Client = _host.CreateClient();
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        _client.Dispose();
+        Client.Dispose();
         await _host.DisposeAsync();
-        await _server.DisposeAsync();
+        await Server.DisposeAsync();
     }
 
     [SetUp]
     public async Task Reset()
     {
         await ApiTestSetup.Database.ResetAsync();
-        _server.Faults.Clear();
-        _server.EmbeddingFaults.Clear();
-        _server.Reply = Eval;
+        Server.Faults.Clear();
+        Server.EmbeddingFaults.Clear();
+        Server.Reply = Eval;
     }
 
-    private Dictionary<string, string?> Settings(FakeModelServer server)
+    /// <summary>The variables an operator sets to run <paramref name="provider"/> against <paramref name="server"/>.</summary>
+    public static Dictionary<string, string?> Settings(string provider, FakeModelServer server)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -91,8 +90,43 @@ public sealed partial class ModelProviderTests(string provider)
         return settings;
     }
 
+    protected void Enqueue(Fault fault, int count) => Enqueue(Server.Faults, fault, count);
+
+    protected static void Enqueue(System.Collections.Concurrent.ConcurrentQueue<Fault> queue, Fault fault, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            queue.Enqueue(fault);
+        }
+    }
+
+    protected async Task<(int Status, JsonNode? Body)> PostAsync(string path, object body)
+    {
+        using var response = await Client.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    protected async Task<(int Status, JsonNode? Body)> GetAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+}
+
+/// <summary>
+/// Evaluate, compose and evolve through each provider's real client; 429 and 5xx are retried, a
+/// provider that stays down is a 503 with a clear detail, an unreadable answer is not retried, a hang
+/// times out; deep health reports the provider; the series the dashboard panels query reach <c>/metrics</c>.
+/// </summary>
+[TestFixture("openai")]
+[TestFixture("anthropic")]
+[TestFixture("ollama")]
+[NonParallelizable]
+public sealed partial class ModelProviderTests(string provider) : ProviderHostFixture(provider)
+{
     [Test]
-    public async Task Evaluate_compose_and_evolve_run_through_the_providers_client()
+    public async Task Evaluate_compose_and_evolve_run_through_the_providersClient()
     {
         var evaluate = await PostAsync("/v1/evaluate", new { task = "Parse CSV", code = "import csv", num_evals = 1 });
         Assert.That(evaluate.Status, Is.EqualTo(200), evaluate.Body?.ToJsonString());
@@ -100,12 +134,12 @@ public sealed partial class ModelProviderTests(string provider)
         Assert.That(LastSystemPrompt(), Does.StartWith("You are an expert evaluator"), "the system prompt reaches the provider in its own field");
         await PostAsync("/v1/evaluate", new { task = "Parse CSV", code = "import csv", num_evals = 1 });
 
-        _server.Reply = Plan;
+        Server.Reply = Plan;
         var compose = await PostAsync("/v1/compose", new { task = "Read input.csv and compute statistics" });
         Assert.That(compose.Status, Is.EqualTo(200), compose.Body?.ToJsonString());
         Assert.That(compose.Body!["stages"]!.AsArray().Select(s => s!["task"]!.GetValue<string>()), Is.EqualTo(new[] { "Read CSV file", "Compute statistics" }));
 
-        _server.Reply = """{"improved_prompt":"You are a careful coder who checks files exist.","changes":["check files"]}""";
+        Server.Reply = """{"improved_prompt":"You are a careful coder who checks files exist.","changes":["check files"]}""";
         var evolve = await PostAsync("/v1/evolve", new { role = "coder", current_prompt = "You are a coder." });
         Assert.That(evolve.Status, Is.EqualTo(200), evolve.Body?.ToJsonString());
         Assert.That(evolve.Body!["accepted"]!.GetValue<bool>(), Is.True, evolve.Body.ToJsonString());
@@ -116,23 +150,23 @@ public sealed partial class ModelProviderTests(string provider)
     [TestCase(Fault.Unavailable)]
     public async Task A_transient_failure_is_retried_and_the_call_succeeds(Fault fault)
     {
-        _server.Faults.Enqueue(fault);
-        var before = _server.ChatCalls;
+        Server.Faults.Enqueue(fault);
+        var before = Server.ChatCalls;
         var evaluate = await PostAsync("/v1/evaluate", new { task = "t", code = "c", num_evals = 1 });
         Assert.That(evaluate.Status, Is.EqualTo(200), evaluate.Body?.ToJsonString());
-        Assert.That(_server.ChatCalls - before, Is.EqualTo(2), "one failed attempt, one retry");
+        Assert.That(Server.ChatCalls - before, Is.EqualTo(2), "one failed attempt, one retry");
     }
 
     [Test]
     public async Task A_provider_that_stays_down_is_a_503_naming_the_failure_and_compose_falls_back()
     {
         Enqueue(Fault.Unavailable, 6); // two evaluator attempts, each one call and two retries
-        var before = _server.ChatCalls;
+        var before = Server.ChatCalls;
         var evaluate = await PostAsync("/v1/evaluate", new { task = "t", code = "c", num_evals = 1 });
         Assert.That(evaluate.Status, Is.EqualTo(503), evaluate.Body?.ToJsonString());
         Assert.That(evaluate.Body!["error_code"]!.GetValue<string>(), Is.EqualTo("SERVICE_UNAVAILABLE"));
         Assert.That(evaluate.Body["detail"]!.GetValue<string>(), Is.EqualTo("AI provider unavailable: LLM request failed with HTTP 503."));
-        Assert.That(_server.ChatCalls - before, Is.EqualTo(6));
+        Assert.That(Server.ChatCalls - before, Is.EqualTo(6));
 
         Enqueue(Fault.Unavailable, 3);
         var compose = await PostAsync("/v1/compose", new { task = "Do something complex" });
@@ -141,15 +175,15 @@ public sealed partial class ModelProviderTests(string provider)
     }
 
     [Test]
-    public async Task A_client_error_is_not_retried()
+    public async Task AClient_error_is_not_retried()
     {
         // An unreadable 200 is no transient failure: each evaluator attempt makes exactly one call.
         Enqueue(Fault.Malformed, 2);
-        var before = _server.ChatCalls;
+        var before = Server.ChatCalls;
         var evaluate = await PostAsync("/v1/evaluate", new { task = "t", code = "c", num_evals = 1 });
         Assert.That(evaluate.Status, Is.EqualTo(503), evaluate.Body?.ToJsonString());
         Assert.That(evaluate.Body!["detail"]!.GetValue<string>(), Does.StartWith("AI provider unavailable: LLM request"));
-        Assert.That(_server.ChatCalls - before, Is.EqualTo(2));
+        Assert.That(Server.ChatCalls - before, Is.EqualTo(2));
     }
 
     [Test]
@@ -161,33 +195,6 @@ public sealed partial class ModelProviderTests(string provider)
         var evolve = await PostAsync("/v1/evolve", new { role = "coder", current_prompt = "P" });
         Assert.That(evolve.Status, Is.EqualTo(200));
         Assert.That(evolve.Body!["reason"]!.GetValue<string>(), Is.EqualTo("llm_error: LLM request timed out after 3 s."));
-    }
-
-    [Test]
-    public async Task Learn_and_recall_embed_through_the_provider_and_an_outage_falls_back_to_keywords()
-    {
-        if (!Embeds)
-        {
-            Assert.Ignore("Anthropic has no embeddings API; that deployment embeds with OpenAI, local or Ollama.");
-        }
-
-        var before = _server.EmbeddingCalls;
-        Assert.That((await PostAsync("/v1/learn", new { task = "Parse CSV file", code = "import csv", eval_score = 8.5 })).Status, Is.EqualTo(200));
-        _server.EmbeddingFaults.Enqueue(Fault.RateLimited);
-        var recall = await PostAsync("/v1/recall", new { task = "Parse CSV file" });
-        Assert.That(recall.Status, Is.EqualTo(200));
-        Assert.That(recall.Body!["matches"]![0]!["similarity"]!.GetValue<double>(), Is.EqualTo(1.0).Within(1e-5), "the 429 was retried and the vector search ran");
-        Assert.That(_server.EmbeddingCalls - before, Is.EqualTo(3));
-
-        Enqueue(_server.EmbeddingFaults, Fault.Unavailable, 3);
-        var fallback = await PostAsync("/v1/recall", new { task = "Parse CSV file" });
-        Assert.That(fallback.Status, Is.EqualTo(200));
-        Assert.That(fallback.Body!["matches"]!.AsArray(), Has.Count.EqualTo(1), "keyword fallback");
-
-        Enqueue(_server.EmbeddingFaults, Fault.Unavailable, 3);
-        var learn = await PostAsync("/v1/learn", new { task = "Send email", code = "smtplib", eval_score = 8 });
-        Assert.That(learn.Status, Is.EqualTo(503), learn.Body?.ToJsonString());
-        Assert.That(learn.Body!["detail"]!.GetValue<string>(), Is.EqualTo("AI provider unavailable: Embedding request failed with HTTP 503."));
     }
 
     [Test]
@@ -204,30 +211,6 @@ public sealed partial class ModelProviderTests(string provider)
     }
 
     [Test]
-    public async Task Deep_health_names_an_ollama_model_that_is_not_pulled()
-    {
-        if (provider != "ollama")
-        {
-            Assert.Ignore("Model discovery is Ollama's.");
-        }
-
-        await using var bare = new FakeModelServer("ollama");
-        bare.PulledModels.Clear();
-        bare.PulledModels.Add("qwen2.5:7b");
-        await using var host = new EngramiaApiFactory(Settings(bare));
-        using var client = host.CreateClient();
-        var before = bare.ChatCalls + bare.EmbeddingCalls;
-        var checks = JsonNode.Parse(await client.GetStringAsync("/v1/health/deep"))!["checks"]!;
-        Assert.Multiple(() =>
-        {
-            Assert.That(checks["llm"]!["status"]!.GetValue<string>(), Is.EqualTo("error"));
-            Assert.That(checks["llm"]!["error"]!.GetValue<string>(), Does.Contain("Model 'llama3.2' is not pulled").And.Contain("qwen2.5:7b").And.Contain("ollama pull llama3.2"));
-            Assert.That(checks["embedding"]!["error"]!.GetValue<string>(), Does.Contain("Model 'nomic-embed-text' is not pulled"));
-            Assert.That(bare.ChatCalls + bare.EmbeddingCalls - before, Is.Zero, "no model call is spent on a model that is not there");
-        });
-    }
-
-    [Test]
     public async Task The_model_series_reach_metrics_after_real_calls()
     {
         await PostAsync("/v1/evaluate", new { task = "t", code = "c", num_evals = 1 });
@@ -236,10 +219,10 @@ public sealed partial class ModelProviderTests(string provider)
             await PostAsync("/v1/learn", new { task = "Parse CSV file", code = "import csv", eval_score = 8.5 });
         }
 
-        var label = $"provider=\"{provider}\"";
+        var label = $"provider=\"{Provider}\"";
         using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", MetricsToken);
-        var text = await (await _client.SendAsync(scrape)).Content.ReadAsStringAsync();
+        var text = await (await Client.SendAsync(scrape)).Content.ReadAsStringAsync();
         double Sum(string name, params string[] labels) => text.Split('\n')
             .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal) && labels.All(x => l.Contains(x, StringComparison.Ordinal)))
             .Sum(l => double.Parse(SampleValue().Match(l).Groups[1].Value, CultureInfo.InvariantCulture));
@@ -258,21 +241,11 @@ public sealed partial class ModelProviderTests(string provider)
         });
     }
 
-    private void Enqueue(Fault fault, int count) => Enqueue(_server.Faults, fault, count);
-
-    private static void Enqueue(System.Collections.Concurrent.ConcurrentQueue<Fault> queue, Fault fault, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            queue.Enqueue(fault);
-        }
-    }
-
     /// <summary>The system prompt of the last chat request, wherever the protocol puts it.</summary>
     private string LastSystemPrompt()
     {
-        var request = _server.ChatRequests.Last();
-        if (provider == "anthropic")
+        var request = Server.ChatRequests.Last();
+        if (Provider == "anthropic")
         {
             return request["system"] is JsonArray blocks ? blocks[0]!["text"]!.GetValue<string>() : request["system"]!.GetValue<string>();
         }
@@ -282,19 +255,73 @@ public sealed partial class ModelProviderTests(string provider)
         return first["content"] is JsonArray parts ? parts[0]!["text"]!.GetValue<string>() : first["content"]!.GetValue<string>();
     }
 
-    private async Task<(int Status, JsonNode? Body)> PostAsync(string path, object body)
-    {
-        using var response = await _client.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
-    }
-
-    private async Task<(int Status, JsonNode? Body)> GetAsync(string path)
-    {
-        using var response = await _client.GetAsync(path);
-        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
-    }
-
     [GeneratedRegex(@"\}\s+([0-9.eE+-]+)")]
     private static partial Regex SampleValue();
+}
+
+/// <summary>Learn and recall embed through OpenAI's and Ollama's real clients: retries, keyword fallback, outage, unreadable answers.</summary>
+[TestFixture("openai")]
+[TestFixture("ollama")]
+[NonParallelizable]
+public sealed class EmbeddingProviderTests(string provider) : ProviderHostFixture(provider)
+{
+    [Test]
+    public async Task Learn_and_recall_embed_through_the_provider_and_an_outage_falls_back_to_keywords()
+    {
+        var before = Server.EmbeddingCalls;
+        Assert.That((await PostAsync("/v1/learn", new { task = "Parse CSV file", code = "import csv", eval_score = 8.5 })).Status, Is.EqualTo(200));
+        Server.EmbeddingFaults.Enqueue(Fault.RateLimited);
+        var recall = await PostAsync("/v1/recall", new { task = "Parse CSV file" });
+        Assert.That(recall.Status, Is.EqualTo(200));
+        Assert.That(recall.Body!["matches"]![0]!["similarity"]!.GetValue<double>(), Is.EqualTo(1.0).Within(1e-5), "the 429 was retried and the vector search ran");
+        Assert.That(Server.EmbeddingCalls - before, Is.EqualTo(3));
+
+        Enqueue(Server.EmbeddingFaults, Fault.Unavailable, 3);
+        var fallback = await PostAsync("/v1/recall", new { task = "Parse CSV file" });
+        Assert.That(fallback.Status, Is.EqualTo(200));
+        Assert.That(fallback.Body!["matches"]!.AsArray(), Has.Count.EqualTo(1), "keyword fallback");
+
+        Enqueue(Server.EmbeddingFaults, Fault.Unavailable, 3);
+        var learn = await PostAsync("/v1/learn", new { task = "Send email", code = "smtplib", eval_score = 8 });
+        Assert.That(learn.Status, Is.EqualTo(503), learn.Body?.ToJsonString());
+        Assert.That(learn.Body!["detail"]!.GetValue<string>(), Is.EqualTo("AI provider unavailable: Embedding request failed with HTTP 503."));
+    }
+
+    [Test]
+    public async Task An_unreadable_or_hung_embedding_answer_is_a_provider_error()
+    {
+        Server.EmbeddingFaults.Enqueue(Fault.Malformed);
+        var malformed = await PostAsync("/v1/learn", new { task = "Parse CSV file", code = "import csv", eval_score = 8.5 });
+        Assert.That(malformed.Status, Is.EqualTo(503), malformed.Body?.ToJsonString());
+        Assert.That(malformed.Body!["detail"]!.GetValue<string>(), Does.StartWith("AI provider unavailable: Embedding request"));
+
+        Server.EmbeddingFaults.Enqueue(Fault.Hang);
+        var hung = await PostAsync("/v1/learn", new { task = "Parse CSV file", code = "import csv", eval_score = 8.5 });
+        Assert.That(hung.Status, Is.EqualTo(503));
+        Assert.That(hung.Body!["detail"]!.GetValue<string>(), Is.EqualTo("AI provider unavailable: Embedding request timed out after 3 s."));
+    }
+}
+
+/// <summary>Ollama's model discovery: deep health names a model that is not pulled and spends no call on it.</summary>
+[NonParallelizable]
+public sealed class OllamaDiscoveryTests
+{
+    [Test]
+    public async Task Deep_health_names_an_ollama_model_that_is_not_pulled()
+    {
+        await using var bare = new FakeModelServer("ollama");
+        bare.PulledModels.Clear();
+        bare.PulledModels.Add("qwen2.5:7b");
+        await using var host = new EngramiaApiFactory(ProviderHostFixture.Settings("ollama", bare));
+        using var client = host.CreateClient();
+        var before = bare.ChatCalls + bare.EmbeddingCalls;
+        var checks = JsonNode.Parse(await client.GetStringAsync("/v1/health/deep"))!["checks"]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(checks["llm"]!["status"]!.GetValue<string>(), Is.EqualTo("error"));
+            Assert.That(checks["llm"]!["error"]!.GetValue<string>(), Does.Contain("Model 'llama3.2' is not pulled").And.Contain("qwen2.5:7b").And.Contain("ollama pull llama3.2"));
+            Assert.That(checks["embedding"]!["error"]!.GetValue<string>(), Does.Contain("Model 'nomic-embed-text' is not pulled"));
+            Assert.That(bare.ChatCalls + bare.EmbeddingCalls - before, Is.Zero, "no model call is spent on a model that is not there");
+        });
+    }
 }
