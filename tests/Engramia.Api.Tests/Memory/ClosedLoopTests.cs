@@ -139,6 +139,8 @@ public sealed class ClosedLoopTests(string storage) : MemoryTestBase(storage)
 
         var floored = (await RecallAsync(client, new { task = "exact target task", deduplicate = false, min_similarity = 0.9 })).Body!["matches"]!.AsArray();
         Assert.That(floored.Select(m => S(m!["pattern"]!["task"])), Is.EqualTo(new[] { "exact target task" }));
+        // The boost is written after the response; a recall of the scope first waits for it.
+        await RecallAsync(client, new { task = "exact target task", @readonly = true });
         var reuse = await WithDbAsync(db => db.Patterns.OrderBy(p => p.Task).Select(p => p.ReuseCount).ToListAsync());
         Assert.That(reuse, Is.EqualTo(new[] { 0, 1 }), "only the returned pattern is boosted");
     }
