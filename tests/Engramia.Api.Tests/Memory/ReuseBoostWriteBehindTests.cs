@@ -27,7 +27,7 @@ public sealed class ReuseBoostWriteBehindTests
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SqliteDbContext>();
         await db.Database.MigrateAsync();
-        db.Patterns.Add(new Pattern { TenantId = Scope.TenantId, ProjectId = Scope.ProjectId, Key = "patterns/a", Task = "t", Design = "{}", SuccessScore = 5.0 });
+        db.Patterns.Add(Pattern.Create(Scope, "patterns/a", new PatternContent("t", "{}", 5.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
         await db.SaveChangesAsync();
     }
 

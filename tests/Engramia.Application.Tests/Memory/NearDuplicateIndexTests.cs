@@ -76,7 +76,7 @@ public sealed class NearDuplicateIndexTests(string provider)
         var before = await TokensAsync();
 
         var pattern = await _db.Patterns.SingleAsync(p => p.Key == "patterns/a");
-        pattern.Task = other;
+        pattern.Replace(new PatternContent(other, pattern.Design, pattern.SuccessScore, 0, pattern.Timestamp, pattern.Classification), DateTimeOffset.UnixEpoch);
         await _db.SaveChangesAsync();
         _db.ChangeTracker.Clear();
         var lookup = new NearDuplicateLookup(_db);
@@ -128,7 +128,7 @@ public sealed class NearDuplicateIndexTests(string provider)
     {
         foreach (var (key, task) in patterns)
         {
-            _db.Patterns.Add(new Pattern { TenantId = Scope.TenantId, ProjectId = Scope.ProjectId, Key = key, Task = task, Design = "{}" });
+            _db.Patterns.Add(Pattern.Create(Scope, key, new PatternContent(task, "{}", 1.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
         }
 
         await _db.SaveChangesAsync();

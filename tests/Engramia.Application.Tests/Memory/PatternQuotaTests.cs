@@ -29,7 +29,7 @@ public sealed class PatternQuotaTests
         _db = database.CreateContext();
         for (var i = 0; i < 8; i++)
         {
-            _db.Patterns.Add(new Pattern { TenantId = Scope.TenantId, ProjectId = Scope.ProjectId, Key = $"patterns/p{i}", Task = "t" + i, Design = "{}" });
+            _db.Patterns.Add(Pattern.Create(Scope, $"patterns/p{i}", new PatternContent("t" + i, "{}", 1.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
         }
 
         await _db.SaveChangesAsync();

@@ -48,9 +48,7 @@ public sealed class ClassifyPatternHandler(IApplicationDbContext db, IRequestCon
         var classification = command.Classification!;
         var design = PatternJson.DesignObject(pattern.Design);
         design["classification"] = classification;
-        pattern.Design = design.ToJsonString();
-        pattern.Classification = classification;
-        pattern.UpdatedAt = clock.GetUtcNow();
+        pattern.Classify(classification, design.ToJsonString(), clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         await audit.StoreAsync("pattern_classified", "pattern", pattern.Key,
             new Dictionary<string, object?> { ["classification"] = classification }, cancellationToken);

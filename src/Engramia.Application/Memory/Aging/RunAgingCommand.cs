@@ -2,7 +2,6 @@ using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Jobs.Async;
-using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -24,34 +23,38 @@ public sealed record PruneResult(int Pruned);
 
 public sealed class RunAgingHandler(IApplicationDbContext db, IRequestContext context, IVectorIndex index, TimeProvider clock) : ICommandHandler<RunAgingCommand, PruneResult>
 {
+    /// <summary>Patterns aged per save: bounds the tracked rows whatever the scope's size.</summary>
+    private const int Batch = 500;
+
     public async ValueTask<PruneResult> Handle(RunAgingCommand command, CancellationToken cancellationToken)
     {
         var scope = context.Scope;
-        var nowAt = clock.GetUtcNow();
-        var now = nowAt.ToUnixTimeMilliseconds() / 1000.0;
-        var patterns = await db.Patterns.AsNoTracking()
-            .InScope(scope)
-            .Select(p => new { p.Key, p.SuccessScore, p.Timestamp, p.UpdatedAt })
-            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
         var pruned = 0;
-        foreach (var p in patterns)
+        var after = "";
+        while (true)
         {
-            var since = Math.Max(p.Timestamp, p.UpdatedAt.ToUnixTimeMilliseconds() / 1000.0);
-            var aged = Scoring.Age(p.SuccessScore, since, now);
-            var query = db.Patterns.InScope(scope).Where(x => x.Key == p.Key);
-            if (aged is null)
+            var batch = await db.Patterns.InScope(scope)
+                .Where(p => string.Compare(p.Key, after) > 0)
+                .OrderBy(p => p.Key)
+                .Take(Batch)
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
             {
-                await query.ExecuteDeleteAsync(cancellationToken);
-                await index.DeleteAsync(scope, p.Key, cancellationToken);
-                pruned++;
+                return new PruneResult(pruned);
             }
-            else
-            {
-                var score = aged.Value;
-                await query.ExecuteUpdateAsync(s => s.SetProperty(x => x.SuccessScore, score).SetProperty(x => x.UpdatedAt, nowAt), cancellationToken);
-            }
-        }
 
-        return new PruneResult(pruned);
+            var gone = batch.Where(p => !p.Age(now)).ToList();
+            db.Patterns.RemoveRange(gone);
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var pattern in gone)
+            {
+                await index.DeleteAsync(scope, pattern.Key, cancellationToken);
+            }
+
+            pruned += gone.Count;
+            after = batch[^1].Key;
+            db.ChangeTracker.Clear();
+        }
     }
 }

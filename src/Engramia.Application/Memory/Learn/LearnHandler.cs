@@ -81,28 +81,16 @@ public sealed class LearnHandler(
         var now = clock.GetUtcNow();
         var timestamp = now.ToUnixTimeMilliseconds() / 1000.0;
         var key = duplicate?.Key ?? PatternKey.New(task, now.ToUnixTimeMilliseconds());
-        var pattern = duplicate is null
-            ? null
-            : await db.Patterns.InScope(scope).FirstAsync(p => p.Key == key, cancellationToken);
-        if (pattern is null)
+        var content = new PatternContent(task, design, request.EvalScore, 0, timestamp, request.Classification, request.Source, request.RunId, redacted);
+        if (duplicate is null)
         {
-            pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = key, Task = task, Design = design, AuthorKeyId = context.KeyId };
-            db.Patterns.Add(pattern);
+            db.Patterns.Add(Pattern.Create(scope, key, content, now, context.KeyId));
         }
-
-        // A replacement overwrites the record (reuse count and timestamp start again) but keeps its
-        // author: a better score must not hand another key the right to delete it (issue 13, L1).
-        pattern.Task = task;
-        pattern.Design = design;
-        pattern.SuccessScore = request.EvalScore;
-        pattern.ReuseCount = 0;
-        pattern.Timestamp = timestamp;
-        pattern.UpdatedAt = now;
-        pattern.Classification = request.Classification;
-        pattern.Source = request.Source;
-        pattern.RunId = request.RunId;
-        pattern.Redacted = redacted;
-        pattern.Extras = null;
+        else
+        {
+            var pattern = await db.Patterns.InScope(scope).FirstAsync(p => p.Key == key, cancellationToken);
+            pattern.Replace(content, now);
+        }
 
         db.EvalRecords.Add(new EvalRecord
         {

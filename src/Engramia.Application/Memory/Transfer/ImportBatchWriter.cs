@@ -69,13 +69,16 @@ public sealed partial class ImportBatchWriter(
                 continue; // stored by someone else since the first look
             }
 
+            var (content, updatedAt) = Content(row);
             if (pattern is null)
             {
-                pattern = new Pattern { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Key = row.Key, Task = row.Task, Design = row.Design };
-                db.Patterns.Add(pattern);
+                db.Patterns.Add(Pattern.Create(scope, row.Key, content, updatedAt, row.AuthorKeyId));
+            }
+            else
+            {
+                pattern.Restore(content, updatedAt, row.AuthorKeyId);
             }
 
-            Fill(pattern, row);
             written.Add(row);
         }
 
@@ -135,18 +138,12 @@ public sealed partial class ImportBatchWriter(
         return vectors;
     }
 
-    private void Fill(Pattern pattern, ImportRow row)
+    /// <summary>The exported record as stored: <c>updated_at</c> follows its timestamp (now when it has none).</summary>
+    private (PatternContent Content, DateTimeOffset UpdatedAt) Content(ImportRow row)
     {
-        pattern.Task = row.Task;
-        pattern.Design = row.Design;
-        pattern.SuccessScore = row.SuccessScore;
-        pattern.ReuseCount = row.ReuseCount;
-        pattern.Timestamp = row.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
-        pattern.UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)(pattern.Timestamp * 1000));
-        pattern.AuthorKeyId = row.AuthorKeyId;
-        pattern.Classification = row.Classification;
-        pattern.Source = row.Source;
-        pattern.Extras = row.Extras;
+        var timestamp = row.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        var content = new PatternContent(row.Task, row.Design, row.SuccessScore, row.ReuseCount, timestamp, row.Classification, row.Source, Extras: row.Extras);
+        return (content, DateTimeOffset.FromUnixTimeMilliseconds((long)(timestamp * 1000)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import stores {Count} records without vectors: {Reason}")]
