@@ -25,7 +25,7 @@ public static class ApiReference
     public static bool IsEnabled(IConfiguration configuration) =>
         configuration.Text(EnabledVariable) is not null
             ? configuration.Flag(EnabledVariable)
-            : configuration.Text("ENGRAMIA_ENV")?.ToLowerInvariant() is "dev" or "development" or "local" or "staging";
+            : DeploymentEnvironment.From(configuration).ServesApiDocs;
 
     public static WebApplication MapApiReference(this WebApplication app)
     {

@@ -24,7 +24,7 @@ public sealed class McpSettings
 
     public static McpSettings From(IConfiguration config)
     {
-        var production = config.Text("ENGRAMIA_ENV")?.ToLowerInvariant() is "production" or "prod";
+        var production = DeploymentEnvironment.From(config).IsProduction;
         return new McpSettings
         {
             Enabled = config.Flag(EnabledVariable, fallback: !production),
