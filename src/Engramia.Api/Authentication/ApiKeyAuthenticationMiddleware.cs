@@ -180,18 +180,18 @@ public sealed partial class ApiKeyAuthenticationMiddleware
                 return new Failure(503, "Authentication service not available.", KeyStoreDown: true);
             }
 
-            if (key is null || !Roles.TryParse(key.Role, out var role))
+            if (key is null || !key.Role.IsKnown())
             {
                 if (key is not null)
                 {
-                    LogUnknownRole(_logger, key.Id, key.Role);
+                    LogUnknownRole(_logger, key.Id);
                 }
 
                 audit.Emit("auth_failure", ("ip", context.ClientIp), ("reason", "invalid_key"));
                 return new Failure(401, "Invalid API key.");
             }
 
-            context.SetPrincipal(new Scope(key.TenantId, key.ProjectId), key.Id, role, key.MaxPatterns);
+            context.SetPrincipal(new Scope(key.TenantId, key.ProjectId), key.Id, key.Role, key.MaxPatterns);
             return null;
         }
 
@@ -246,8 +246,8 @@ public sealed partial class ApiKeyAuthenticationMiddleware
     [LoggerMessage(Level = LogLevel.Warning, Message = "API key lookup failed: {Reason} ({Error})")]
     private static partial void LogLookupFailed(ILogger logger, string reason, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "API key {KeyId} has unknown role '{Role}' and is refused")]
-    private static partial void LogUnknownRole(ILogger logger, string keyId, string role);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API key {KeyId} has a stored role that is none of reader/editor/admin/owner and is refused")]
+    private static partial void LogUnknownRole(ILogger logger, string keyId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ENGRAMIA_ENV_AUTH_ROLE='{Value}' is not a role (owner, admin, editor, reader); using owner")]
     private static partial void LogInvalidEnvRole(ILogger logger, string value);

@@ -28,12 +28,12 @@ public sealed class StdioPrincipal(Scope operatorScope, string? apiKey)
         }
 
         var key = await services.GetRequiredService<ApiKeyAuthenticator>().FindActiveAsync(apiKey, cancellationToken);
-        if (key is null || !Roles.TryParse(key.Role, out var role))
+        if (key is null || !key.Role.IsKnown())
         {
             throw new UnauthorizedException("ENGRAMIA_API_KEY is not an active API key of this database.");
         }
 
-        context.SetPrincipal(new Scope(key.TenantId, key.ProjectId), key.Id, role, key.MaxPatterns);
+        context.SetPrincipal(new Scope(key.TenantId, key.ProjectId), key.Id, key.Role, key.MaxPatterns);
     }
 }
 

@@ -19,7 +19,7 @@ public sealed record JobView(
     public static JobView From(Job job) => new(
         job.Id,
         job.Operation,
-        job.Status,
+        job.Status.ToWire(),
         job.Result is null ? null : ParseResult(job.Result),
         job.Error,
         job.Attempts,

@@ -1,9 +1,10 @@
+using Engramia.Domain.Tenancy;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Engramia.Application.Keys;
 
 /// <summary>What authentication needs of a key row; never the secret or its hash.</summary>
-public sealed record KeyPrincipal(string Id, string TenantId, string ProjectId, string Role, int? MaxPatterns, DateTimeOffset? ExpiresAt);
+public sealed record KeyPrincipal(string Id, string TenantId, string ProjectId, Role Role, int? MaxPatterns, DateTimeOffset? ExpiresAt);
 
 /// <summary>
 /// Short-lived per-process cache of key lookups by hash (positive and "no such key" answers).

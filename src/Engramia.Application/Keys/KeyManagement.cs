@@ -29,7 +29,7 @@ internal static class KeyManagement
     /// <summary>Nobody acts on a key that outranks them (upstream lets an admin rotate an owner key and read its secret).</summary>
     public static void RequireNotOutranked(Role caller, ApiKey target, string verb)
     {
-        if (Roles.TryParse(target.Role, out var targetRole) && targetRole > caller)
+        if (target.Role is var targetRole && targetRole.IsKnown() && targetRole > caller)
         {
             throw new ForbiddenException($"Role '{caller.ToWire()}' cannot {verb} a key with role '{targetRole.ToWire()}'.");
         }
@@ -77,5 +77,5 @@ internal static class KeyManagement
     }
 
     public static CreatedKey Created(ApiKey key, string secret) =>
-        new(key.Id, key.Name, secret, key.KeyPrefix, key.Role, key.TenantId, key.ProjectId, key.MaxPatterns, key.CreatedAt);
+        new(key.Id, key.Name, secret, key.KeyPrefix, key.Role.ToWire(), key.TenantId, key.ProjectId, key.MaxPatterns, key.CreatedAt);
 }

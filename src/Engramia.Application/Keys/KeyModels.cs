@@ -12,7 +12,7 @@ public sealed record KeyInfo(
     DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt)
 {
     public static KeyInfo From(ApiKey k) =>
-        new(k.Id, k.Name, k.KeyPrefix, k.Role, k.TenantId, k.ProjectId, k.MaxPatterns, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.ExpiresAt);
+        new(k.Id, k.Name, k.KeyPrefix, k.Role.ToWire(), k.TenantId, k.ProjectId, k.MaxPatterns, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.ExpiresAt);
 }
 
 public sealed record KeyList(IReadOnlyList<KeyInfo> Keys);

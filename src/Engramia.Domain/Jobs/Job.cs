@@ -2,7 +2,7 @@ using Engramia.Domain.Common;
 
 namespace Engramia.Domain.Jobs;
 
-/// <summary>A durable async job (<c>jobs</c> table). Status values are the upstream wire strings.</summary>
+/// <summary>A durable async job (<c>jobs</c> table).</summary>
 public sealed class Job : IScoped
 {
     public required string Id { get; init; }
@@ -17,7 +17,7 @@ public sealed class Job : IScoped
     public string? SubmitterRole { get; init; }
     public required string Operation { get; init; }
     public required string Params { get; init; }
-    public string Status { get; set; } = JobStatus.Pending;
+    public JobStatus Status { get; set; } = JobStatus.Pending;
     public string? Result { get; set; }
     public string? Error { get; set; }
     public short Attempts { get; set; }
@@ -42,15 +42,46 @@ public sealed class Job : IScoped
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 }
 
-public static class JobStatus
+/// <summary>A job's state; stored and sent as the upstream wire string (<see cref="JobStatuses.ToWire"/>).</summary>
+public enum JobStatus
 {
-    public const string Pending = "pending";
-    public const string Running = "running";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-    public const string Expired = "expired";
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+    Expired,
+}
 
+public static class JobStatuses
+{
     /// <summary>States a job never leaves.</summary>
-    public static readonly string[] Terminal = [Completed, Failed, Cancelled, Expired];
+    public static readonly JobStatus[] Terminal = [JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Expired];
+
+    public static string ToWire(this JobStatus status) => status switch
+    {
+        JobStatus.Pending => "pending",
+        JobStatus.Running => "running",
+        JobStatus.Completed => "completed",
+        JobStatus.Failed => "failed",
+        JobStatus.Cancelled => "cancelled",
+        JobStatus.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    /// <summary>The state a stored or requested wire string names, if any.</summary>
+    public static JobStatus? FromWire(string? value) => value switch
+    {
+        "pending" => JobStatus.Pending,
+        "running" => JobStatus.Running,
+        "completed" => JobStatus.Completed,
+        "failed" => JobStatus.Failed,
+        "cancelled" => JobStatus.Cancelled,
+        "expired" => JobStatus.Expired,
+        _ => null,
+    };
+
+    /// <summary>A stored status: only this code writes the column, so anything else is corruption.</summary>
+    public static JobStatus Parse(string value) =>
+        FromWire(value) ?? throw new InvalidOperationException($"Unknown job status '{value}' in the jobs table.");
 }

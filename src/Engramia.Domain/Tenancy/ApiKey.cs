@@ -11,7 +11,7 @@ public sealed class ApiKey : IScoped
     public required string Name { get; set; }
     public required string KeyPrefix { get; set; }
     public required string KeyHash { get; set; }
-    public string Role { get; set; } = "editor";
+    public Role Role { get; set; } = Role.Editor;
     public int? MaxPatterns { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? LastUsedAt { get; set; }
@@ -28,7 +28,7 @@ public sealed class ApiKey : IScoped
         Name = name,
         KeyPrefix = ApiKeySecret.Prefix(secret),
         KeyHash = ApiKeySecret.Hash(secret),
-        Role = role.ToWire(),
+        Role = role,
         MaxPatterns = maxPatterns,
         CreatedAt = now,
         ExpiresAt = expiresAt?.ToUniversalTime(),

@@ -17,8 +17,14 @@ public static class Roles
         Role.Editor => "editor",
         Role.Admin => "admin",
         Role.Owner => "owner",
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
+        _ => "none",
     };
+
+    /// <summary>One of the four roles (a stored value this code does not know reads as none of them).</summary>
+    public static bool IsKnown(this Role role) => Enum.IsDefined(role);
+
+    /// <summary>A stored role: an unknown value becomes a role that grants nothing (<see cref="IsKnown"/> is false).</summary>
+    public static Role FromStored(string value) => TryParse(value, out var role) ? role : default;
 
     public static bool TryParse(string? value, out Role role)
     {

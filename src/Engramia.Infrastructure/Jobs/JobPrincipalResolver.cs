@@ -55,12 +55,12 @@ internal sealed class JobPrincipalResolver(IApplicationDbContext db, IConfigurat
                 throw new UnauthorizedException("The API key that submitted this job has been revoked or has expired.");
             }
 
-            if (!Roles.TryParse(key.Role, out var role))
+            if (!key.Role.IsKnown())
             {
-                throw new ForbiddenException($"Role '{key.Role}' does not have any permission.");
+                throw new ForbiddenException("The key's stored role does not have any permission.");
             }
 
-            context.SetPrincipal(scope, key.Id, role, key.MaxPatterns);
+            context.SetPrincipal(scope, key.Id, key.Role, key.MaxPatterns);
             return;
         }
 

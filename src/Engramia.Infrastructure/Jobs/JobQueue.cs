@@ -156,7 +156,7 @@ internal sealed class JobQueue(EngramiaDbContext db, JobOptions options, TimePro
 
     public Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         db.Jobs
-            .Where(j => JobStatus.Terminal.Contains(j.Status) && j.CompletedAt != null && j.CompletedAt < cutoff)
+            .Where(j => JobStatuses.Terminal.Contains(j.Status) && j.CompletedAt != null && j.CompletedAt < cutoff)
             .ExecuteDeleteAsync(cancellationToken);
 
     private IQueryable<Job> Held(string jobId, string leaseToken) =>

@@ -38,7 +38,7 @@ public sealed class ConcurrentWriteTests : AuthTestBase
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey
         {
-            Id = Guid.NewGuid().ToString(), TenantId = Tenant, ProjectId = Project, Name = role, Role = role, MaxPatterns = maxPatterns,
+            Id = Guid.NewGuid().ToString(), TenantId = Tenant, ProjectId = Project, Name = role, Role = Roles.FromStored(role), MaxPatterns = maxPatterns,
             KeyPrefix = ApiKeySecret.Prefix(secret), KeyHash = ApiKeySecret.Hash(secret), CreatedAt = DateTimeOffset.UtcNow,
         };
         db.ApiKeys.Add(key);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Engramia.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -99,7 +100,7 @@ public sealed class DbModeKeyTests : AuthTestBase
             Assert.That(statuses.Count(s => s == 409), Is.EqualTo(9));
         });
         await using var db = ApiTestSetup.Database.CreateContext();
-        Assert.That(await db.ApiKeys.CountAsync(k => k.Role == "owner"), Is.EqualTo(1));
+        Assert.That(await db.ApiKeys.CountAsync(k => k.Role == Role.Owner), Is.EqualTo(1));
     }
 
     [Test]

@@ -27,7 +27,7 @@ public sealed class ScopeIsolationTests : AuthTestBase
         var secret = ApiKeySecret.Generate();
         db.ApiKeys.Add(new ApiKey
         {
-            Id = Guid.NewGuid().ToString(), TenantId = tenant, ProjectId = project, Name = "isolation", Role = "admin",
+            Id = Guid.NewGuid().ToString(), TenantId = tenant, ProjectId = project, Name = "isolation", Role = Role.Admin,
             KeyPrefix = ApiKeySecret.Prefix(secret), KeyHash = ApiKeySecret.Hash(secret), CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();

@@ -101,7 +101,7 @@ public abstract class GovernanceTestBase(string storage)
             Name = $"{role} key",
             KeyPrefix = ApiKeySecret.Prefix(secret),
             KeyHash = ApiKeySecret.Hash(secret),
-            Role = role.ToWire(),
+            Role = role,
             CreatedAt = now,
         });
         await db.SaveChangesAsync();

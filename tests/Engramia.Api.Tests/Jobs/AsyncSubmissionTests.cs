@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engramia.Application.Memory.Common;
 using Engramia.Domain.Common;
+using Engramia.Domain.Jobs;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -213,7 +214,7 @@ public sealed class AsyncSubmissionTests
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
-        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == "completed", "the tenant's job to complete");
+        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == JobStatus.Completed, "the tenant's job to complete");
         var row = await JobTestDb.FindAsync(jobId);
         Assert.Multiple(async () =>
         {
@@ -238,7 +239,7 @@ public sealed class AsyncSubmissionTests
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
         // Three attempts with 2 s and 4 s back-off between them.
-        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == "failed", "the job to fail", timeoutSeconds: 90);
+        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == JobStatus.Failed, "the job to fail", timeoutSeconds: 90);
         var row = await JobTestDb.FindAsync(jobId);
         Assert.Multiple(() =>
         {
@@ -259,7 +260,7 @@ public sealed class AsyncSubmissionTests
         var accepted = await _client.SendAsync(request);
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
-        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == "completed", "the evaluate job to complete");
+        await JobHosts.WaitForAsync(async () => (await JobTestDb.FindAsync(jobId))?.Status == JobStatus.Completed, "the evaluate job to complete");
 
         await using var db = ApiTestSetup.Database.CreateContext();
         var counted = db.UsageCounters.Where(c => c.TenantId == "t-b" && c.Metric == "eval_runs").Sum(c => c.Count);

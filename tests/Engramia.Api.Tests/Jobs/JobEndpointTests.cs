@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Engramia.Domain.Jobs;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Engramia.Api.Tests.Jobs;
@@ -111,7 +112,7 @@ public sealed class JobEndpointTests
     public async Task A_running_job_is_not_cancellable()
     {
         var running = JobTestDb.PendingJob();
-        running.Status = "running";
+        running.Status = JobStatus.Running;
         running.Attempts = 1;
         running.StartedAt = DateTimeOffset.UtcNow;
         await JobTestDb.AddAsync(running);
@@ -122,7 +123,7 @@ public sealed class JobEndpointTests
         Assert.Multiple(async () =>
         {
             Assert.That(body.RootElement.GetProperty("cancelled").GetBoolean(), Is.False);
-            Assert.That((await JobTestDb.FindAsync(running.Id))!.Status, Is.EqualTo("running"));
+            Assert.That((await JobTestDb.FindAsync(running.Id))!.Status, Is.EqualTo(JobStatus.Running));
         });
     }
 

@@ -193,7 +193,7 @@ public static class JobTestDb
             Name = keyId,
             KeyPrefix = "engramia_sk_test...",
             KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret ?? keyId))),
-            Role = role,
+            Role = Roles.FromStored(role),
             CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();

@@ -105,7 +105,7 @@ public sealed class JobWorkerTests
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
-        var job = await JobHosts.WaitForStatusAsync(client, id, JobStatus.Expired);
+        var job = await JobHosts.WaitForStatusAsync(client, id, JobStatus.Expired.ToWire());
 
         Assert.Multiple(() =>
         {
@@ -222,7 +222,7 @@ public sealed class JobWorkerTests
         return host;
     }
 
-    private static async Task<int> CountAsync(string status)
+    private static async Task<int> CountAsync(JobStatus status)
     {
         await using var db = ApiTestSetup.Database.CreateContext();
         return db.Jobs.Count(j => j.Status == status);

@@ -44,7 +44,7 @@ public sealed class SqliteJobTests
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString()!;
 
-        var job = await JobHosts.WaitForStatusAsync(client, id, JobStatus.Completed);
+        var job = await JobHosts.WaitForStatusAsync(client, id, JobStatus.Completed.ToWire());
         Assert.Multiple(() =>
         {
             Assert.That(job.GetProperty("result").GetProperty("deleted").GetInt32(), Is.Zero);

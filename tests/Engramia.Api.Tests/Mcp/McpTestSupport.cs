@@ -62,7 +62,7 @@ public static class McpTestSupport
         var secret = ApiKeySecret.Generate();
         db.ApiKeys.Add(new ApiKey
         {
-            Id = Guid.NewGuid().ToString(), TenantId = tenant, ProjectId = project, Name = "mcp " + role, Role = role,
+            Id = Guid.NewGuid().ToString(), TenantId = tenant, ProjectId = project, Name = "mcp " + role, Role = Roles.FromStored(role),
             KeyPrefix = ApiKeySecret.Prefix(secret), KeyHash = ApiKeySecret.Hash(secret), CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();

@@ -56,7 +56,7 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         metrics.JobSubmitted(operation);
-        submission.Accept(new AcceptedJob(job.Id, job.Status));
+        submission.Accept(new AcceptedJob(job.Id, job.Status.ToWire()));
         return default!;
     }
 

@@ -36,7 +36,7 @@ public sealed class CleanupOldJobsHandler(IApplicationDbContext db, IRequestCont
         var cutoff = clock.GetUtcNow() - TimeSpan.FromDays(command.RetentionDays);
         var deleted = await db.Jobs
             .InScope(scope)
-            .Where(j => JobStatus.Terminal.Contains(j.Status) && j.CompletedAt != null && j.CompletedAt < cutoff)
+            .Where(j => JobStatuses.Terminal.Contains(j.Status) && j.CompletedAt != null && j.CompletedAt < cutoff)
             .ExecuteDeleteAsync(cancellationToken);
         return new CleanupOldJobsResult(deleted, command.RetentionDays);
     }

@@ -112,10 +112,10 @@ public sealed partial class JobRunner(
         }
     }
 
-    private void Finished(Job job, string status, long started, Activity? activity)
+    private void Finished(Job job, JobStatus status, long started, Activity? activity)
     {
-        metrics.JobCompleted(job.Operation, status, clock.GetElapsedTime(started));
-        activity?.SetTag("engramia.job.status", status);
+        metrics.JobCompleted(job.Operation, status.ToWire(), clock.GetElapsedTime(started));
+        activity?.SetTag("engramia.job.status", status.ToWire());
     }
 
     /// <summary>

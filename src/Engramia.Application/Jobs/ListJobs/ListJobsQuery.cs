@@ -1,6 +1,7 @@
 using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Domain.Jobs;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,13 @@ public sealed class ListJobsHandler(IApplicationDbContext db, IRequestContext ca
         var jobs = db.Jobs.AsNoTracking().InScope(scope);
         if (query.Status is not null)
         {
-            jobs = jobs.Where(j => j.Status == query.Status);
+            // An unknown status matches no job, as a string comparison did.
+            if (JobStatuses.FromWire(query.Status) is not { } status)
+            {
+                return new JobList([]);
+            }
+
+            jobs = jobs.Where(j => j.Status == status);
         }
 
         var rows = await jobs.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(query.Limit).ToListAsync(cancellationToken);

@@ -71,7 +71,7 @@ public sealed partial class BootstrapHandler(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        audit.Emit("key_created", ("key_id", key.Id), ("role", key.Role), ("source", "bootstrap"));
+        audit.Emit("key_created", ("key_id", key.Id), ("role", key.Role.ToWire()), ("source", "bootstrap"));
         return KeyManagement.Created(key, secret);
     }
 

@@ -32,8 +32,8 @@ public sealed class CreateKeyHandler(IApplicationDbContext db, IRequestContext c
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
 
-        audit.Emit("key_created", ("key_id", key.Id), ("role", key.Role), ("ip", context.ClientIp));
-        await audit.StoreAsync("key_created", "api_key", key.Id, new Dictionary<string, object?> { ["role"] = key.Role, ["name"] = key.Name }, cancellationToken);
+        audit.Emit("key_created", ("key_id", key.Id), ("role", key.Role.ToWire()), ("ip", context.ClientIp));
+        await audit.StoreAsync("key_created", "api_key", key.Id, new Dictionary<string, object?> { ["role"] = key.Role.ToWire(), ["name"] = key.Name }, cancellationToken);
         return KeyManagement.Created(key, secret);
     }
 }

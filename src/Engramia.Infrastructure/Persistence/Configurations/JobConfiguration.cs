@@ -10,7 +10,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
     {
         builder.ToTable("jobs");
         builder.HasKey(j => j.Id);
-        builder.Property(j => j.Status).HasDefaultValue(JobStatus.Pending);
+        builder.Property(j => j.Status)
+            .HasConversion(s => s.ToWire(), v => JobStatuses.Parse(v))
+            .HasDefaultValue(JobStatus.Pending);
         builder.Property(j => j.MaxAttempts).HasDefaultValue((short)3);
         builder.HasIndex(j => new { j.Status, j.CreatedAt }).HasDatabaseName("idx_jobs_poll");
         builder.HasIndex(j => new { j.TenantId, j.ProjectId, j.CreatedAt }).HasDatabaseName("idx_jobs_tenant");

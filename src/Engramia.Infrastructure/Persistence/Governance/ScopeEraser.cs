@@ -64,7 +64,7 @@ public sealed class ScopeEraser(EngramiaDbContext db) : IScopeEraser
             if (entity.ClrType == typeof(Job))
             {
                 // An erasure running as an async job keeps its own row, so the worker can record the result.
-                where += $" AND NOT ({Column(entity, nameof(Job.Status))} = '{JobStatus.Running}' AND {Column(entity, nameof(Job.Operation))} IN ('erase_project', 'erase_tenant'))";
+                where += $" AND NOT ({Column(entity, nameof(Job.Status))} = '{JobStatus.Running.ToWire()}' AND {Column(entity, nameof(Job.Operation))} IN ('erase_project', 'erase_tenant'))";
             }
 
             yield return Delete(entity, where, tenantId, projectId);
