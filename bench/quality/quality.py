@@ -217,45 +217,60 @@ def queries(tasks):
             yield "lexical", q, t
 
 
-def run_retrieval(api, tasks, noise, mode):
-    per_kind = {}
-    positives = []
-    for kind, q, t in queries(tasks):
-        matches = api.recall(q, mode)
+class Tally:
+    """Retrieval figures of one ranking mode."""
+
+    def __init__(self):
+        self.per_kind, self.positives, self.noise_top, self.ms = {}, [], [], []
+
+    def query(self, kind, t, matches):
         rank = next((i + 1 for i, m in enumerate(matches) if m["pattern"]["task"] == t["task"]), None)
         best = max(v["score"] for v in t["variants"])
-        top_best = rank == 1 and abs(matches[0]["pattern"]["success_score"] - best) < 1e-6
-        row = per_kind.setdefault(kind, {"n": 0, "p1": 0, "rr": 0.0, "best1": 0})
+        row = self.per_kind.setdefault(kind, {"n": 0, "p1": 0, "rr": 0.0, "best1": 0})
         row["n"] += 1
         row["p1"] += rank == 1
         row["rr"] += 1.0 / rank if rank else 0.0
-        row["best1"] += top_best
+        row["best1"] += rank == 1 and abs(matches[0]["pattern"]["success_score"] - best) < 1e-6
         if rank == 1:
-            positives.append(matches[0]["similarity"])
-        elif os.environ.get("QUALITY_MISSES"):
-            got = matches[0]["pattern"]["task"] if matches else None
-            print(f"miss [{mode}/{kind}] rank={rank} q={q!r} want={t['id']} got={got!r}", file=sys.stderr)
-    noise_top = []
-    for q in noise["queries"]:
-        matches = api.recall(q, mode, limit=1)
-        noise_top.append(matches[0]["similarity"] if matches else 0.0)
+            self.positives.append(matches[0]["similarity"])
+        return rank
 
-    total = {k: sum(r[k] for r in per_kind.values()) for k in ("n", "p1", "rr", "best1")}
-    result = {"by_kind": {k: {"n": r["n"], "p_at_1": r["p1"] / r["n"], "mrr": r["rr"] / r["n"]} for k, r in per_kind.items()},
-              "n": total["n"], "p_at_1": total["p1"] / total["n"], "mrr": total["rr"] / total["n"],
-              "best_variant_at_1": total["best1"] / total["n"]}
-    # Noise rejection at a threshold set by the model itself: the 5th percentile of the
-    # similarities of correct top-1 answers (so 95 % of right answers would survive it).
-    positives.sort()
-    tau = positives[max(0, int(0.05 * len(positives)) - 1)] if positives else 1.0
-    result["noise_tau"] = round(tau, 3)
-    result["noise_rejection"] = sum(s < tau for s in noise_top) / len(noise_top)
-    result["noise_rejection_at_0_5"] = sum(s < 0.5 for s in noise_top) / len(noise_top)
-    result["noise_max_similarity"] = round(max(noise_top), 3)
-    # Separation: how often a correct top-1 similarity beats a noise top-1 similarity (ROC AUC).
-    pairs = [(p > n) + 0.5 * (p == n) for p in positives for n in noise_top]
-    result["separation_auc"] = sum(pairs) / len(pairs) if pairs else 0.0
-    return result
+    def result(self):
+        total = {k: sum(r[k] for r in self.per_kind.values()) for k in ("n", "p1", "rr", "best1")}
+        result = {"by_kind": {k: {"n": r["n"], "p_at_1": r["p1"] / r["n"], "mrr": r["rr"] / r["n"]} for k, r in self.per_kind.items()},
+                  "n": total["n"], "p_at_1": total["p1"] / total["n"], "mrr": total["rr"] / total["n"],
+                  "best_variant_at_1": total["best1"] / total["n"]}
+        # Noise rejection at a threshold set by the model itself: the 5th percentile of the
+        # similarities of correct top-1 answers (so 95 % of right answers would survive it).
+        positives, noise_top = sorted(self.positives), self.noise_top
+        tau = positives[max(0, int(0.05 * len(positives)) - 1)] if positives else 1.0
+        result["noise_tau"] = round(tau, 3)
+        result["noise_rejection"] = sum(s < tau for s in noise_top) / len(noise_top)
+        result["noise_rejection_at_0_5"] = sum(s < 0.5 for s in noise_top) / len(noise_top)
+        result["noise_max_similarity"] = round(max(noise_top), 3)
+        # Separation: how often a correct top-1 similarity beats a noise top-1 similarity (ROC AUC).
+        pairs = [(p > n) + 0.5 * (p == n) for p in positives for n in noise_top]
+        result["separation_auc"] = sum(pairs) / len(pairs) if pairs else 0.0
+        return result
+
+
+def run_retrieval(api, tasks, noise, modes):
+    """Every query in every mode, the modes interleaved so load on the machine hits them alike."""
+    tallies = {mode: Tally() for mode in modes}
+    for kind, q, t in queries(tasks):
+        for mode in modes:
+            api.recall_ms = []
+            matches = api.recall(q, mode)
+            tallies[mode].ms += api.recall_ms
+            rank = tallies[mode].query(kind, t, matches)
+            if rank != 1 and os.environ.get("QUALITY_MISSES"):
+                got = matches[0]["pattern"]["task"] if matches else None
+                print(f"miss [{mode}/{kind}] rank={rank} q={q!r} want={t['id']} got={got!r}", file=sys.stderr)
+    for q in noise["queries"]:
+        for mode in modes:
+            matches = api.recall(q, mode, limit=1)
+            tallies[mode].noise_top.append(matches[0]["similarity"] if matches else 0.0)
+    return {mode: (tally.result(), statistics.median(tally.ms)) for mode, tally in tallies.items()}
 
 
 def main():
@@ -272,18 +287,16 @@ def main():
 
     lifecycle = {}
     for mode in modes:
-        lifecycle[mode] = run_lifecycle(api, mode)
+        # QUALITY_SKIP_LIFECYCLE=1: retrieval only, for quick tuning runs.
+        lifecycle[mode] = {} if os.environ.get("QUALITY_SKIP_LIFECYCLE") else run_lifecycle(api, mode)
     tasks, noise = load_corpus()
     started = time.perf_counter()
     learn_corpus(api, tasks, noise)
     learn_s = time.perf_counter() - started
     rows = []
-    for mode in modes:
-        api.recall_ms = []
-        retrieval = run_retrieval(api, tasks, noise, mode)
+    for mode, (retrieval, p50) in run_retrieval(api, tasks, noise, modes).items():
         rows.append({"label": args.label, "mode": mode, "learn_seconds": round(learn_s, 1),
-                     "recall_p50_ms": round(statistics.median(api.recall_ms), 1),
-                     "retrieval": retrieval, "lifecycle": lifecycle[mode]})
+                     "recall_p50_ms": round(p50, 1), "retrieval": retrieval, "lifecycle": lifecycle[mode]})
     for row in rows:
         line = json.dumps(row)
         print(line)

@@ -16,6 +16,8 @@ for r in rows:
 
 print()
 names = list(rows[0]["lifecycle"].keys()) if rows else []
+if not names:
+    sys.exit(0)
 print("| store / model | ranking | " + " | ".join(names) + " |")
 print("|---|---|" + "---|" * len(names))
 for r in rows:

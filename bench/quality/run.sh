@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-stores="sqlite,postgres"; models="minilm"; modes="vector"
+stores="sqlite,postgres"; models="minilm"; modes="vector,hybrid"
 while [ $# -gt 0 ]; do
   case "$1" in
     --stores) stores="$2"; shift ;;

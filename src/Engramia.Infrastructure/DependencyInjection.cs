@@ -35,6 +35,7 @@ public static class DependencyInjection
             services.AddDbContextPool<PostgresDbContext>(o => o.UseNpgsql(storage.PostgresConnectionString, n => n.UseVector()));
             services.AddScoped<EngramiaDbContext>(sp => sp.GetRequiredService<PostgresDbContext>());
             services.AddScoped<IVectorIndex, PostgresVectorIndex>();
+            services.AddScoped<ILexicalIndex, PostgresLexicalIndex>();
         }
         else
         {
@@ -45,6 +46,7 @@ public static class DependencyInjection
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
             services.AddScoped<EngramiaDbContext>(sp => sp.GetRequiredService<SqliteDbContext>());
             services.AddScoped<IVectorIndex, SqliteVectorIndex>();
+            services.AddScoped<ILexicalIndex, SqliteLexicalIndex>();
         }
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
@@ -106,6 +108,8 @@ public static class DependencyInjection
             MaxLlmResponse = configuration.Int("ENGRAMIA_MAX_LLM_RESPONSE", MemoryConstants.DefaultLlmResponseCap, min: 1),
             ProjectQuotaShare = configuration.Double("ENGRAMIA_PROJECT_QUOTA_PCT", MemoryConstants.DefaultProjectQuotaShare, min: 0.0, max: 1.0),
             ExportConcurrency = configuration.Int("ENGRAMIA_EXPORT_CONCURRENCY", 2, min: 1),
+            HybridRecall = configuration.Flag("ENGRAMIA_HYBRID_RECALL"),
+            HybridLexicalWeight = configuration.Double("ENGRAMIA_HYBRID_LEXICAL_WEIGHT", MemoryConstants.DefaultHybridLexicalWeight, min: 0.0, max: 10.0),
         });
         services.AddScoped<IScopeWriteLock, ScopeWriteLock>();
         services.AddScoped<INearDuplicateLookup, NearDuplicateLookup>();

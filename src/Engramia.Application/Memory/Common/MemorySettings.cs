@@ -17,6 +17,12 @@ public sealed class MemorySettings
 
     /// <summary><c>ENGRAMIA_EXPORT_CONCURRENCY</c>: exports one tenant may stream at the same time.</summary>
     public int ExportConcurrency { get; init; } = 2;
+
+    /// <summary><c>ENGRAMIA_HYBRID_RECALL</c>: whether recall fuses full-text ranking in when the request does not say (<c>hybrid</c>).</summary>
+    public bool HybridRecall { get; init; }
+
+    /// <summary><c>ENGRAMIA_HYBRID_LEXICAL_WEIGHT</c>: the lexical ranking's weight in hybrid recall's fusion (the semantic ranking's is 1).</summary>
+    public double HybridLexicalWeight { get; init; } = MemoryConstants.DefaultHybridLexicalWeight;
 }
 
 /// <summary>The providers chosen at start-up; either may be absent (no key, or <c>none</c>).</summary>

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Engramia.Application.Memory.Common;
 
 /// <summary>Candidate generation of recall (§3.4 step 2), shared by recall and compose.</summary>
-public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex index, AiProviders providers, ILogger<PatternSearch> logger)
+public sealed partial class PatternSearch(
+    IApplicationDbContext db, IVectorIndex index, ILexicalIndex lexicalIndex, AiProviders providers, MemorySettings settings, ILogger<PatternSearch> logger)
 {
     /// <summary>Recall falls back to word matching without embeddings (<c>keywordFallback</c>); compose wants no match instead.</summary>
     public async Task<List<RankedMatch>> CandidatesAsync(Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true) =>
@@ -18,10 +19,11 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
     /// <summary>
     /// As <see cref="CandidatesAsync"/>, plus the design and reuse count of the vector hits read in
     /// the same query as their task and score (recall needs them; one round trip fewer). Empty on
-    /// the keyword path.
+    /// the keyword path. <paramref name="hybrid"/> fuses a full-text ranking into the semantic one
+    /// (<see cref="FuseLexicalAsync"/>); it changes nothing on the keyword path.
     /// </summary>
     public async Task<(List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details)> CandidatesWithDetailsAsync(
-        Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true)
+        Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true, bool hybrid = false)
     {
         var none = new Dictionary<string, PatternDetails>(StringComparer.Ordinal);
         var embeddings = providers.Embeddings;
@@ -32,9 +34,10 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
 
         IReadOnlyList<VectorHit> hits;
         IReadOnlyList<PatternHit>? joined;
+        float[] vector;
         try
         {
-            var vector = await embeddings.EmbedAsync(query, cancellationToken);
+            vector = await embeddings.EmbedAsync(query, cancellationToken);
             joined = await index.SearchPatternsAsync(scope, vector, fetch, cancellationToken);
             hits = joined is null ? await index.SearchAsync(scope, vector, fetch, cancellationToken) : [];
         }
@@ -49,11 +52,14 @@ public sealed partial class PatternSearch(IApplicationDbContext db, IVectorIndex
             await ReportForeignVectorsAsync(scope, embeddings, cancellationToken);
         }
 
-        if (joined is not null)
-        {
-            return Rank(joined, fetch, evalWeighted);
-        }
+        var semantic = joined is not null ? Rank(joined, fetch, evalWeighted) : await RankHitsAsync(scope, hits, fetch, evalWeighted, cancellationToken);
+        return hybrid ? await FuseLexicalAsync(scope, query, vector, semantic, fetch, evalWeighted, cancellationToken) : semantic;
+    }
 
+    /// <summary>Vector hits without their rows (SQLite): reads the rows and eval multipliers, then ranks.</summary>
+    private async Task<(List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details)> RankHitsAsync(
+        Scope scope, IReadOnlyList<VectorHit> hits, int fetch, bool evalWeighted, CancellationToken cancellationToken)
+    {
         var keys = hits.Select(h => h.Key).ToList();
         var patterns = await db.Patterns.AsNoTracking()
             .InScope(scope).Where(p => keys.Contains(p.Key))

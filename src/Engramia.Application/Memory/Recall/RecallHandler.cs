@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Memory.Recall;
 
-public sealed class RecallHandler(IApplicationDbContext db, IRequestContext context, PatternSearch search, IReuseBoostSink boosts, IEngramiaMetrics metrics, TimeProvider clock)
+public sealed class RecallHandler(
+    IApplicationDbContext db, IRequestContext context, PatternSearch search, IReuseBoostSink boosts, IEngramiaMetrics metrics, MemorySettings settings, TimeProvider clock)
     : ICommandHandler<RecallQuery, RecallResult>
 {
     /// <summary>
@@ -28,7 +29,8 @@ public sealed class RecallHandler(IApplicationDbContext db, IRequestContext cont
 
         var candidates = Math.Min(fetch * overFetch, CandidateCap);
         await boosts.SettleAsync(scope, cancellationToken);
-        var (matches, details) = await search.CandidatesWithDetailsAsync(scope, request.Task, candidates, request.EvalWeighted, cancellationToken);
+        var hybrid = request.Hybrid ?? settings.HybridRecall;
+        var (matches, details) = await search.CandidatesWithDetailsAsync(scope, request.Task, candidates, request.EvalWeighted, cancellationToken, hybrid: hybrid);
         if (request.MinSimilarity is { } floor)
         {
             matches = matches.Where(m => m.Similarity >= floor).ToList();

@@ -24,5 +24,12 @@ public sealed record RecallQuery : ICommand<RecallResult>, IRequirePermission
     /// <summary>Extension: candidates whose similarity is below this floor are dropped before ranking and boosting.</summary>
     public double? MinSimilarity { get; init; }
 
+    /// <summary>
+    /// Extension: fuse a full-text ranking of the task texts with the semantic one (identifiers,
+    /// error codes, library names). Null takes the service's default (<c>ENGRAMIA_HYBRID_RECALL</c>);
+    /// false is upstream's ranking.
+    /// </summary>
+    public bool? Hybrid { get; init; }
+
     public static string Permission => Permissions.Recall;
 }

@@ -34,6 +34,9 @@ public static class MemoryConstants
     public const string TruncationSuffix = "…[truncated]";
     public const int PatternHardCap = 100_000;
     public const double DefaultProjectQuotaShare = 0.8;
+
+    /// <summary>Hybrid recall's lexical weight in its score fusion (tuned on bench/quality, docs/quality.md).</summary>
+    public const double DefaultHybridLexicalWeight = 0.2;
     public const int DeveloperPlanPatterns = 10_000;
     public const int TaskMaxChars = 10_000;
     public const int CodeMaxChars = 500_000;
