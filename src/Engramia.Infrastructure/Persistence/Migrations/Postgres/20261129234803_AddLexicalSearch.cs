@@ -14,7 +14,7 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("CREATE INDEX idx_memory_data_task_fts ON memory_data USING gin (to_tsvector('english', task));");
+            migrationBuilder.Sql("CREATE INDEX IF NOT EXISTS idx_memory_data_task_fts ON memory_data USING gin (to_tsvector('english', task));");
         }
 
         /// <inheritdoc />
