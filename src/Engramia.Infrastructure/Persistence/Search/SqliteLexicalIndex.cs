@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Text.RegularExpressions;
+using Engramia.Application.Common;
 using Engramia.Domain.Common;
 using Engramia.Domain.Ports;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +42,7 @@ internal sealed partial class SqliteLexicalIndex(SqliteDbContext db) : ILexicalI
             .ToListAsync(cancellationToken);
         var keys = ranked.Select(r => r.Key).ToList();
         var vectors = await db.Embeddings.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Dim == vector.Length && keys.Contains(e.Key))
+            .InScope(scope).Where(e => e.Dim == vector.Length && keys.Contains(e.Key))
             .Select(e => new { e.Key, e.Embedding })
             .ToDictionaryAsync(e => e.Key, e => e.Embedding, cancellationToken);
         return ranked
