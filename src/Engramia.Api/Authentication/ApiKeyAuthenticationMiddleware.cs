@@ -171,11 +171,14 @@ public sealed partial class ApiKeyAuthenticationMiddleware
             catch (Exception ex) when (faults.UnavailableReason(ex) is { } reason)
             {
                 LogLookupFailed(_logger, reason, ex.Message);
-                return new Failure(503, "Authentication service not available.", StorageReason: reason, KeyStoreDown: true);
+                // The spec's detail; a schema that is not migrated also says what to run.
+                return new Failure(503, reason == IStorageFaults.SchemaNotMigrated
+                    ? $"Authentication service not available: {reason}."
+                    : "Authentication service not available.", StorageReason: reason, KeyStoreDown: true);
             }
             catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)
             {
-                // Not an outage (for example a schema that is not migrated): still no key store to ask.
+                // Not an outage (for example a broken schema): still no key store to ask.
                 LogLookupFailed(_logger, "the key store could not be read", ex.Message);
                 return new Failure(503, "Authentication service not available.", KeyStoreDown: true);
             }

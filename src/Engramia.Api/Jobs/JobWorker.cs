@@ -1,3 +1,5 @@
+using Engramia.Api.Hosting;
+using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs.Execution;
 
 namespace Engramia.Api.Jobs;
@@ -6,15 +8,19 @@ namespace Engramia.Api.Jobs;
 /// The durable queue's consumer in this process: keeps up to <c>ENGRAMIA_JOB_MAX_CONCURRENT</c> jobs
 /// running, claims more as slots free up, sleeps <c>ENGRAMIA_JOB_POLL_INTERVAL</c> when there is
 /// nothing to do, and periodically expires overdue jobs and purges old finished ones. Any number of
-/// replicas may run it over one database.
+/// replicas may run it over one database. While storage is away or not migrated it backs off
+/// (<see cref="StorageBackoff"/>) instead of failing a query every poll.
 /// </summary>
 public sealed partial class JobWorker(
     IServiceScopeFactory scopes,
     JobRunner runner,
     JobOptions options,
     TimeProvider clock,
+    IStorageFaults faults,
     ILogger<JobWorker> logger) : BackgroundService
 {
+    private readonly StorageBackoff _backoff = new("Job worker", faults, logger);
+
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,14 +56,20 @@ public sealed partial class JobWorker(
                             running.Add(runner.RunAsync(job, stoppingToken));
                         }
                     }
+
+                    _backoff.Succeeded();
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    LogCycleFailed(logger, ex);
+                    // Storage away or not migrated is logged once by the back-off; anything else every time.
+                    if (!_backoff.Failed(ex, options.PollInterval))
+                    {
+                        LogCycleFailed(logger, ex);
+                    }
                 }
 
-                // Sleep until the poll interval passes or a slot frees up, whichever comes first.
-                await Task.WhenAny([.. running, Task.Delay(options.PollInterval, clock, stoppingToken)]);
+                // Sleep until the poll interval (longer while storage is away) passes or a slot frees up, whichever comes first.
+                await Task.WhenAny([.. running, Task.Delay(_backoff.Next(options.PollInterval), clock, stoppingToken)]);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -14,7 +14,9 @@ namespace Engramia.Infrastructure.Persistence;
 /// connections (<c>ALLOW_CONNECTIONS false</c>). Every Npgsql error without a server SQLSTATE is a client
 /// side failure (socket closed, connect or pool timeout), and so is the "Transaction is already
 /// completed" Npgsql raises for the next command of a transaction whose connection broke. SQLite counts
-/// BUSY and LOCKED, which it only raises after its busy timeout has run out.
+/// BUSY and LOCKED, which it only raises after its busy timeout has run out. A missing table (SQLSTATE
+/// 42P01, SQLite's "no such table") is <see cref="IStorageFaults.SchemaNotMigrated"/>: on a first deploy
+/// the service may start before <c>./migrate</c> has run.
 /// </summary>
 public sealed class StorageFaults : IStorageFaults
 {
@@ -22,6 +24,7 @@ public sealed class StorageFaults : IStorageFaults
 
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
+    private const int SqliteError = 1;
 
     public string? UnavailableReason(Exception exception) => Reason(exception, depth: 0);
 
@@ -39,6 +42,8 @@ public sealed class StorageFaults : IStorageFaults
                 ? "the database did not answer in time"
                 : "the connection to the database failed",
             SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => "the database is busy (locked by another writer)",
+            SqliteException { SqliteErrorCode: SqliteError } sqlite when sqlite.Message.Contains("no such table", StringComparison.Ordinal)
+                => IStorageFaults.SchemaNotMigrated,
             // Npgsql completes a transaction whose connection broke (backend terminated); the next
             // command on it says so instead of naming the broken connection.
             InvalidOperationException { Source: "Npgsql" } ioe when ioe.Message.StartsWith("Transaction is already completed", StringComparison.Ordinal)
@@ -61,6 +66,7 @@ public sealed class StorageFaults : IStorageFaults
     private static string? ServerReason(PostgresException pg) => pg.SqlState switch
     {
         "53300" => "the database has no free connections (too many connections)",
+        PostgresErrorCodes.UndefinedTable => IStorageFaults.SchemaNotMigrated,
         "55000" when pg.MessageText.Contains("not currently accepting connections", StringComparison.OrdinalIgnoreCase)
             => "the database is not accepting connections",
         "57P01" or "57P02" => "the database is shutting down",

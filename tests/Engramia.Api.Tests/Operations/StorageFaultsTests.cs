@@ -18,6 +18,7 @@ public sealed class StorageFaultsTests
     [TestCase("53300", "sorry, too many clients already", "too many connections")]
     [TestCase("08006", "connection failure", "connection to the database failed")]
     [TestCase("57014", "canceling statement due to statement timeout", "cancelled the statement")]
+    [TestCase("42P01", "relation \"jobs\" does not exist", "not migrated yet; run ./migrate")]
     public void Server_side_outages_are_unavailable_in_every_wrapping(string sqlState, string message, string reason)
     {
         var server = new PostgresException(message, "FATAL", "FATAL", sqlState);
@@ -65,7 +66,7 @@ public sealed class StorageFaultsTests
     }
 
     [TestCase("23505", "duplicate key value violates unique constraint")]
-    [TestCase("42P01", "relation \"patterns\" does not exist")]
+    [TestCase("42703", "column \"dedup_signature\" does not exist")]
     [TestCase("22021", "invalid byte sequence for encoding \"UTF8\": 0x00")]
     [TestCase("55000", "cannot execute nextval() in a read-only transaction")]
     public void Errors_that_are_bugs_or_bad_data_are_not_outages(string sqlState, string message)
@@ -100,6 +101,20 @@ public sealed class StorageFaultsTests
         {
             File.Delete(file);
         }
+    }
+
+    [Test]
+    public async Task A_sqlite_table_that_does_not_exist_yet_is_a_schema_not_migrated()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        var missing = Assert.ThrowsAsync<SqliteException>(() => Execute(connection, "SELECT * FROM jobs"));
+        var wrong = Assert.ThrowsAsync<SqliteException>(() => Execute(connection, "SELEC 1"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Faults.UnavailableReason(new DbUpdateException("save failed", missing)), Does.Contain("not migrated yet"));
+            Assert.That(Faults.UnavailableReason(wrong!), Is.Null, "other SQLite errors are bugs");
+        });
     }
 
     private static async Task Execute(SqliteConnection connection, string sql)

@@ -1,4 +1,5 @@
 using Engramia.Api.Errors;
+using Engramia.Api.Hosting;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Operations.Maintenance;
 using Engramia.Infrastructure.Configuration;
@@ -64,17 +65,24 @@ public sealed class MaintenanceGateMiddleware(RequestDelegate next, IMaintenance
     }
 }
 
-/// <summary>Reads the shared switch every <c>ENGRAMIA_MAINTENANCE_POLL_INTERVAL</c> seconds (default 5).</summary>
+/// <summary>
+/// Reads the shared switch every <c>ENGRAMIA_MAINTENANCE_POLL_INTERVAL</c> seconds (default 5), less
+/// often while storage is away or not migrated (<see cref="StorageBackoff"/>).
+/// </summary>
 public sealed partial class MaintenanceSwitchPoller(
-    IServiceScopeFactory scopes, IMaintenanceState state, OperationsSettings settings, TimeProvider clock, ILogger<MaintenanceSwitchPoller> logger)
+    IServiceScopeFactory scopes, IMaintenanceState state, OperationsSettings settings, TimeProvider clock, IStorageFaults faults,
+    ILogger<MaintenanceSwitchPoller> logger)
     : BackgroundService
 {
+    private readonly StorageBackoff _backoff = new("Maintenance switch poller", faults, logger);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(settings.MaintenancePollInterval, clock);
         do
         {
             await PollOnceAsync(stoppingToken);
+            timer.Period = _backoff.Next(settings.MaintenancePollInterval);
         }
         while (await WaitAsync(timer, stoppingToken));
     }
@@ -92,12 +100,16 @@ public sealed partial class MaintenanceSwitchPoller(
             }
 
             state.Observe(on);
+            _backoff.Succeeded();
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The database may be down, refusing or not migrated yet (any error shape, a cancelled
             // statement included): keep the last known state and try again; the poller never dies.
-            LogPollFailed(logger, ex.Message);
+            if (!_backoff.Failed(ex, settings.MaintenancePollInterval))
+            {
+                LogPollFailed(logger, ex.Message);
+            }
         }
     }
 

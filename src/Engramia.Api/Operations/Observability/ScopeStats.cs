@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Engramia.Api.Hosting;
 using Engramia.Application.Common.Interfaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,23 +23,37 @@ public sealed class ScopeStatsSnapshot
             new KeyValuePair<string, object?>("project_id", s.ProjectId)));
 }
 
-/// <summary>Reloads <see cref="ScopeStatsSnapshot"/> every 15 seconds while metrics are enabled.</summary>
-public sealed partial class ScopeStatsRefresher(IServiceScopeFactory scopes, ScopeStatsSnapshot snapshot, TimeProvider clock, ILogger<ScopeStatsRefresher> logger)
+/// <summary>
+/// Reloads <see cref="ScopeStatsSnapshot"/> every 15 seconds while metrics are enabled, less often while
+/// storage is away or not migrated (<see cref="StorageBackoff"/>).
+/// </summary>
+public sealed partial class ScopeStatsRefresher(
+    IServiceScopeFactory scopes, ScopeStatsSnapshot snapshot, TimeProvider clock, IStorageFaults faults, ILogger<ScopeStatsRefresher> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    private readonly StorageBackoff _backoff = new("Per-scope metrics refresh", faults, logger);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15), clock);
+        using var timer = new PeriodicTimer(Interval, clock);
         do
         {
             try
             {
                 snapshot.Replace(await LoadAsync(stoppingToken));
+                _backoff.Succeeded();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRefreshFailed(logger, ex.Message);
+                if (!_backoff.Failed(ex, Interval))
+                {
+                    LogRefreshFailed(logger, ex.Message);
+                }
             }
+
+            timer.Period = _backoff.Next(Interval);
         }
         while (await NextAsync(timer, stoppingToken));
     }
