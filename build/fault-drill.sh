@@ -4,16 +4,19 @@
 #   (a) the database is stopped with `pg_ctl stop -m immediate` and started again,
 #   (b) the database refuses connections (ALLOW_CONNECTIONS false) and its backends are terminated,
 #   (c) the server is saturated to max_connections by other clients and the service's backends terminated,
-#   (d) the service process is SIGKILLed during a learn burst and restarted.
+#   (d) the service process is SIGKILLed during a learn burst and restarted,
+#   (e) it is SIGKILLed during a 3,000-record JSON import (all or none must be stored, vectors too),
+#   (f) it is SIGKILLed during a 3,000-line NDJSON import (whole batches of 500; a resend completes it).
 # Then 20 concurrent learns of one task must store one pattern with the best score.
 #
 # Prints one table row per fault: answers 2xx/4xx/503/other-5xx/no-answer, seconds to recover, and
 # acknowledged writes lost (every learn answered `"stored":true` is read back from an export at the end).
-# Fails (exit 1) on any 5xx other than 503, any lost acknowledged write, or a series of the Grafana
+# Fails (exit 1) on any 5xx other than 503, any lost acknowledged write, a partial import other than
+# whole batches, or a series of the Grafana
 # dashboard / alert rules without data on the service's /metrics after the drill.
 #
 # Idempotent and self-cleaning: the cluster, the service, the OpenAI fake and every load process are
-# stopped on exit; the data dir is recreated on each run. The OpenAI fake (python3, loopback) gives
+# stopped on exit; the data dir is recreated on each run and removed after a passing one. The OpenAI fake (python3, loopback) gives
 # the embedding and model series real traffic. DRILL_SKIP_BUILD=1 reuses the last publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,15 +36,19 @@ die() { printf 'fault-drill: FAILED: %s\n' "$*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-api_pid=""; fake_pid=""; filler_pids=(); worker_pids=()
+api_pid=""; fake_pid=""; filler_pids=(); worker_pids=(); burst_pids=(); status=1
 cleanup() {
   set +e
   touch "$DIR/stop" 2>/dev/null
-  for p in "${worker_pids[@]}" "${filler_pids[@]}"; do kill "$p" 2>/dev/null; done
+  # The load loops' own curl children first (by parent id), then the loops.
+  for p in "${worker_pids[@]}" "${burst_pids[@]}"; do pkill -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+  for p in "${filler_pids[@]}"; do kill "$p" 2>/dev/null; done
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null
   [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
   [ -f "$PGDATA/postmaster.pid" ] && as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
   wait 2>/dev/null
+  # A passing run leaves only the publish and the logs; a failing one keeps the cluster to look at.
+  [ "$status" -eq 0 ] && rm -rf "$PGDATA" "$DIR/load" "$DIR"/import-*
 }
 trap cleanup EXIT
 
@@ -120,6 +127,7 @@ service_env() {
   export OPENAI_API_KEY=sk-drill OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" ENGRAMIA_EMBEDDING_MODEL=text-embedding-3-small
   export ENGRAMIA_RATE_LIMIT_DEFAULT=1000000 ENGRAMIA_RATE_LIMIT_EXPENSIVE=1000000 ENGRAMIA_RATE_LIMIT_PER_KEY=1000000
   export ENGRAMIA_JOB_POLL_INTERVAL=0.5 ENGRAMIA_MAINTENANCE_POLL_INTERVAL=1 ENGRAMIA_JSON_LOGS=false
+  export ENGRAMIA_MAX_BODY_SIZE=16777216   # the 3,000-record JSON import of fault (e)
 }
 ( service_env; export ENGRAMIA_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$DB"; cd "$APP"; dotnet Engramia.Api.dll db upgrade ) > "$DIR/migrate.log" 2>&1 \
   || { tail -n 20 "$DIR/migrate.log"; die "db upgrade"; }
@@ -244,6 +252,55 @@ wait "${burst_pids[@]}" 2>/dev/null || true
 phase steady; sleep 2
 touch "$DIR/stop"; wait "${worker_pids[@]}" 2>/dev/null || true; worker_pids=()
 
+# (e)/(f) SIGKILL during a large import, once a write transaction of it is open, then restart.
+# JSON: one transaction for the whole batch, so all records or none. NDJSON: one transaction per 500
+# lines, so a whole number of batches, and resending the stream (stored keys are skipped) completes it.
+IMPORT_N=3000   # both imports fit the default project quota (8,000 patterns)
+make_import() { # $1 json|ndjson, $2 key tag
+  python3 - "$1" "$2" "$IMPORT_N" <<'PY'
+import json, sys
+fmt, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+recs = [{"version": 1, "key": f"patterns/imp_{tag}_{i:05d}",
+         "data": {"task": f"imported {tag} task {i}", "design": {"code": f"print({i})"}, "success_score": 6.5}} for i in range(n)]
+print(json.dumps({"records": recs}) if fmt == "json" else "\n".join(json.dumps(r) for r in recs))
+PY
+}
+stored() { # rows and vectors of one import tag, read straight from the database
+  psql_su -d "$DB" -c "SELECT (SELECT count(*) FROM memory_data WHERE key LIKE 'patterns/imp_$1_%') || ' ' || (SELECT count(*) FROM memory_embeddings WHERE key LIKE 'patterns/imp_$1_%')"
+}
+kill_mid_import() { # $1 content type, $2 file, $3 tag, $4 SQL that is true once a write of it is under way
+  local t0 seen=no
+  curl -s -o "$DIR/import-$3.out" -m 300 -H "$AUTH" -H "Content-Type: $1" --data-binary "@$2" "$BASE/v1/import" &
+  local curl_pid=$!
+  for _ in $(seq 1 1200); do
+    [ "$(psql_su -d "$DB" -c "$4")" = t ] && { seen=yes; break; }
+    kill -0 "$curl_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  t0=$(date +%s.%N)
+  kill -9 "$api_pid"; wait "$api_pid" 2>/dev/null || true
+  wait "$curl_pid" 2>/dev/null || true
+  log "service SIGKILLed during the $3 import (write under way: $seen); restarting"
+  start_service
+  RECOVERY[$3]="$(recover "$t0")"
+  IMPORT_SEEN[$3]=$seen
+}
+declare -A IMPORT_SEEN IMPORT_ROWS
+make_import json e > "$DIR/import-e.json"
+make_import ndjson f > "$DIR/import-f.ndjson"
+phase e_sigkill_json_import
+kill_mid_import application/json "$DIR/import-e.json" e_sigkill_json_import \
+  "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = '$DB' AND usename = '$ROLE' AND backend_xid IS NOT NULL AND query ILIKE '%memory_%'"
+IMPORT_ROWS[e_sigkill_json_import]="$(stored e)"
+phase f_sigkill_ndjson_import
+kill_mid_import application/x-ndjson "$DIR/import-f.ndjson" f_sigkill_ndjson_import \
+  "SELECT count(*) >= 1000 FROM memory_data WHERE key LIKE 'patterns/imp_f_%'"
+IMPORT_ROWS[f_sigkill_ndjson_import]="$(stored f)"
+curl -sf -o "$DIR/import-f-resend.out" -m 300 -H "$AUTH" -H 'Content-Type: application/x-ndjson' --data-binary "@$DIR/import-f.ndjson" "$BASE/v1/import" \
+  || die "NDJSON import resend"
+IMPORT_RESENT="$(stored f)"
+phase steady
+
 # Model and job traffic for the dashboard's model/job panels: one evaluate, one async evaluate to completion.
 curl -sf -o /dev/null -H "$AUTH" -H 'Content-Type: application/json' -d '{"task":"drill","code":"print(1)","num_evals":1}' "$BASE/v1/evaluate" \
   || die "evaluate"
@@ -299,12 +356,24 @@ for f in warmup a_pg_ctl_stop b_refuse_connections c_max_connections d_sigkill_l
 done
 
 
+printf '\n%-24s %10s %10s %14s %s\n' "import fault" "write seen" recover-s "rows/vectors" "after resend"
+printf '%-24s %10s %10s %14s %s\n' e_sigkill_json_import "${IMPORT_SEEN[e_sigkill_json_import]}" "${RECOVERY[e_sigkill_json_import]}" \
+  "${IMPORT_ROWS[e_sigkill_json_import]/ //}" "- (all $IMPORT_N or none)"
+printf '%-24s %10s %10s %14s %s\n' f_sigkill_ndjson_import "${IMPORT_SEEN[f_sigkill_ndjson_import]}" "${RECOVERY[f_sigkill_ndjson_import]}" \
+  "${IMPORT_ROWS[f_sigkill_ndjson_import]/ //}" "${IMPORT_RESENT/ //} (whole batches of 500, then all $IMPORT_N)"
 printf '\nconcurrent learns of one task: %s pattern(s), score %s (best sent: 10.0)\n' "$ONES" "$ONE_SCORE"
 
 status=0
 [ "$other5xx_total" -eq 0 ] || { log "FAILED: $other5xx_total answers were 5xx other than 503"; grep -E ' 5[0-9][0-9]$' "$DIR/answers.txt" | grep -v ' 503$' | sort | uniq -c | head; status=1; }
 [ "$LOST" -eq 0 ] || { log "FAILED: $LOST acknowledged writes lost"; grep LOST "$DIR/readback.txt"; status=1; }
 [ "$ACKED" -gt 0 ] || { log "FAILED: no learn was acknowledged"; status=1; }
+read -r e_rows e_vecs <<< "${IMPORT_ROWS[e_sigkill_json_import]}"
+{ [ "$e_rows" = 0 ] || [ "$e_rows" = "$IMPORT_N" ]; } && [ "$e_rows" = "$e_vecs" ] \
+  || { log "FAILED: a JSON import killed mid-way left $e_rows rows / $e_vecs vectors (all $IMPORT_N or none)"; status=1; }
+read -r f_rows f_vecs <<< "${IMPORT_ROWS[f_sigkill_ndjson_import]}"
+[ $((f_rows % 500)) = 0 ] && [ "$f_rows" = "$f_vecs" ] \
+  || { log "FAILED: an NDJSON import killed mid-way left $f_rows rows / $f_vecs vectors (not whole batches of 500)"; status=1; }
+[ "$IMPORT_RESENT" = "$IMPORT_N $IMPORT_N" ] || { log "FAILED: resending the NDJSON import left $IMPORT_RESENT rows/vectors"; status=1; }
 [ "$ONES" = 1 ] && [ "$ONE_SCORE" = 10.0 ] || { log "FAILED: concurrent learns stored $ONES pattern(s) with score $ONE_SCORE"; status=1; }
 
 missing=""
