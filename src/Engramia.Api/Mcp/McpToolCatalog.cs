@@ -144,6 +144,17 @@ public static class McpToolCatalog
             r => r is PatternDetail p ? $"{p.PatternKey}: {p.Task} (score {Num(p.SuccessScore)}, reused {p.ReuseCount}×, {p.Evaluations.Count} evaluations)" : "Done.",
             ReadOnly: true, Idempotent: true)),
         new(new McpToolSpec(
+            "engramia_refine_pattern", "Refine a pattern",
+            "Record a quality observation (score 0 to 10 and feedback) for a stored pattern, so eval-weighted recall reflects it; the pattern's success score is unchanged. Same as POST /v1/patterns/{pattern_key}/refine.",
+            typeof(RefinePatternCommand),
+            new Dictionary<string, string>
+            {
+                ["pattern_key"] = "The pattern key as recall returns it (patterns/…).",
+                ["eval_score"] = "The observed quality, 0 to 10.",
+                ["feedback"] = "What was observed (kept with the evaluation).",
+            },
+            r => r is PatternRefined p ? (p.Recorded ? $"Recorded {Num(p.EvalScore)} for {p.PatternKey}." : $"Nothing recorded for {p.PatternKey}.") : "Done.")),
+        new(new McpToolSpec(
             "engramia_delete_pattern", "Delete a pattern",
             "Delete one stored pattern (editors only their own). Same as DELETE /v1/patterns/{pattern_key}.",
             typeof(DeletePatternCommand),

@@ -132,6 +132,26 @@ public sealed class McpHttpTests : AuthTestBase
     }
 
     [Test]
+    public async Task Refine_records_an_evaluation_in_the_callers_scope_only()
+    {
+        var keyA = await McpTestSupport.KeyAsync(Factory.Services, "tenant-a", "project-a", "editor");
+        var keyB = await McpTestSupport.KeyAsync(Factory.Services, "tenant-b", "project-b", "editor");
+        await using var clientA = await McpTestSupport.ConnectAsync(Factory, keyA);
+        await using var clientB = await McpTestSupport.ConnectAsync(Factory, keyB);
+        await clientA.OkAsync("engramia_learn", McpTestSupport.Learn(Task, Code, 9));
+        var key = (await clientA.OkAsync("engramia_recall", new Dictionary<string, object?> { ["task"] = Task })).GetProperty("matches")[0].GetProperty("pattern_key").GetString()!;
+        var refine = new Dictionary<string, object?> { ["pattern_key"] = key, ["eval_score"] = 2.5, ["feedback"] = "fails on empty input" };
+        var get = new Dictionary<string, object?> { ["pattern_key"] = key };
+        var before = (await clientA.OkAsync("engramia_get_pattern", get)).GetProperty("evaluations").GetArrayLength();
+
+        Assert.That((await clientB.ErrorAsync("engramia_refine_pattern", refine)).ErrorCode, Is.EqualTo("NOT_FOUND"));
+        await clientA.OkAsync("engramia_refine_pattern", refine);
+
+        var after = (await clientA.OkAsync("engramia_get_pattern", get)).GetProperty("evaluations").GetArrayLength();
+        Assert.That(after, Is.EqualTo(before + 1), "one evaluation recorded, by the owner's call only");
+    }
+
+    [Test]
     public async Task Malformed_arguments_are_tool_errors_with_REST_error_code_and_the_session_goes_on()
     {
         var owner = await BootstrapAsync();

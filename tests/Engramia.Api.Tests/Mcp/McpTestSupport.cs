@@ -14,7 +14,8 @@ public static class McpTestSupport
     public static readonly string[] AllTools =
     [
         "engramia_learn", "engramia_recall", "engramia_evaluate", "engramia_compose", "engramia_feedback", "engramia_metrics",
-        "engramia_aging", "engramia_evolve", "engramia_analyze_failures", "engramia_get_pattern", "engramia_delete_pattern",
+        "engramia_aging", "engramia_evolve", "engramia_analyze_failures", "engramia_get_pattern", "engramia_refine_pattern",
+        "engramia_delete_pattern",
     ];
 
     /// <summary>The last revision with the initialize handshake and sessions (what Claude, Cursor and VS Code speak today).</summary>
