@@ -10,7 +10,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     {
         builder.ToTable("api_keys");
         builder.HasKey(k => k.Id);
-        builder.Property(k => k.Role).HasConversion(r => r.ToWire(), v => Roles.FromStored(v)).HasDefaultValue(Role.Editor);
+        // Roles start at 1: only an unset (0) role takes the column default, as before the typed Role.
+        builder.Property(k => k.Role).HasConversion(r => r.ToWire(), v => Roles.FromStored(v)).HasDefaultValue(Role.Editor).HasSentinel(default(Role));
         builder.HasIndex(k => k.KeyHash).IsUnique().HasDatabaseName("api_keys_key_hash_key");
         builder.HasIndex(k => new { k.TenantId, k.ProjectId }).HasDatabaseName("idx_api_keys_scope");
         builder.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Restrict);
