@@ -30,7 +30,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         probe.Stop();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _loop = Task.Run(() => ListenerLoop.RunAsync(_listener, _stop.Token, HandleAsync));
     }
 
     /// <summary>What a request gets instead of a normal answer.</summary>
@@ -74,28 +74,6 @@ public sealed class FakeModelServer : IAsyncDisposable
     public int EmbeddingCalls => Volatile.Read(ref _embeddingCalls);
 
     public ConcurrentQueue<JsonObject> ChatRequests { get; } = new();
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {

@@ -29,7 +29,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         probe.Stop();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _loop = Task.Run(() => ListenerLoop.RunAsync(_listener, _stop.Token, HandleAsync));
     }
 
     public int Port { get; }
@@ -60,28 +60,6 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public List<string> ChatRequests { get; } = [];
 
     public string? LastEmbeddingEncoding { get; private set; }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {
