@@ -46,7 +46,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// The mediator and its behaviours: what every entry point (HTTP, job worker, CLI) sends its
-    /// commands through, so each rule holds on every path.
+    /// commands through, so each rule holds on every path. A behaviour that owns a rule judges
+    /// <c>message.RulesSubject()</c>, so a respond-async <c>SubmitJobCommand</c> meets the rules of the command it carries.
     /// </summary>
     public static IServiceCollection AddPipeline(this IServiceCollection services)
     {
@@ -64,12 +65,10 @@ public static class DependencyInjection
                 typeof(ValidationBehaviour<,>),
                 typeof(EvalRunQuotaBehaviour<,>),
                 typeof(PatternQuotaBehaviour<,>),
-                // Last: a respond-async command has passed every check above before it is queued.
-                typeof(AsyncSubmissionBehaviour<,>),
             ];
         });
 
-        // The respond-async behaviour stores a command's parameters with the wire JSON rules.
+        // A respond-async submission stores its command's parameters with the wire JSON rules.
         services.AddSingleton(_ =>
         {
             var json = new JsonSerializerOptions();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Engramia.Api.Jobs;
 using Engramia.Application.Governance.Classify;
 using Engramia.Application.Governance.Erasure;
 using Engramia.Application.Governance.Export;
@@ -32,9 +33,9 @@ public sealed class GovernanceController(ISender sender) : ControllerBase
 
     [EndpointSummary("Delete patterns older than the retention in effect; dry_run counts only.")]
     [HttpPost("retention/apply")]
-    public async Task<RetentionApplied> ApplyRetention(
+    public async Task<ActionResult<RetentionApplied>> ApplyRetention(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ApplyRetentionCommand? request, CancellationToken cancellationToken) =>
-        await sender.Send(request ?? new ApplyRetentionCommand(), cancellationToken);
+        await this.SendOrSubmitAsync(sender, request ?? new ApplyRetentionCommand(), cancellationToken);
 
     /// <summary>The key (with its <c>patterns/</c> prefix) may contain <c>/</c>, so the route takes the rest of the path.</summary>
     [EndpointSummary("Classify a pattern: PUT /v1/governance/patterns/{key}/classify.")]
@@ -53,13 +54,13 @@ public sealed class GovernanceController(ISender sender) : ControllerBase
 
     [EndpointSummary("Erase one project of the caller's tenant from every table.")]
     [HttpDelete("projects/{projectId}")]
-    public async Task<ScopeErased> EraseProject(string projectId, CancellationToken cancellationToken) =>
-        await sender.Send(new EraseProjectCommand { ProjectId = projectId }, cancellationToken);
+    public async Task<ActionResult<ScopeErased>> EraseProject(string projectId, CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, new EraseProjectCommand { ProjectId = projectId }, cancellationToken);
 
     [EndpointSummary("Erase the caller's own tenant from every table (owner only).")]
     [HttpDelete("tenants/{tenantId}")]
-    public async Task<ScopeErased> EraseTenant(string tenantId, CancellationToken cancellationToken) =>
-        await sender.Send(new EraseTenantCommand { TenantId = tenantId }, cancellationToken);
+    public async Task<ActionResult<ScopeErased>> EraseTenant(string tenantId, CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, new EraseTenantCommand { TenantId = tenantId }, cancellationToken);
 
     /// <summary>NDJSON, one record per line, written as rows are read; a failure mid-stream aborts the connection.</summary>
     [EndpointSummary("The scope as NDJSON, streamed (GDPR portability).")]

@@ -1,3 +1,4 @@
+using Engramia.Api.Jobs;
 using Engramia.Application.Jobs;
 using Engramia.Application.Jobs.CancelJob;
 using Engramia.Application.Jobs.CleanupOldJobs;
@@ -28,8 +29,8 @@ public sealed class JobsController(ISender sender) : ControllerBase
 
     /// <summary>Extension (upstream's unexposed <c>cleanup_old_jobs</c>); async-capable.</summary>
     [HttpPost("cleanup")]
-    public async Task<CleanupOldJobsResult> Cleanup(
+    public async Task<ActionResult<CleanupOldJobsResult>> Cleanup(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CleanupOldJobsCommand? command,
         CancellationToken cancellationToken) =>
-        await sender.Send(command ?? new CleanupOldJobsCommand(), cancellationToken);
+        await this.SendOrSubmitAsync(sender, command ?? new CleanupOldJobsCommand(), cancellationToken);
 }

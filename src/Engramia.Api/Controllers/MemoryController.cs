@@ -1,3 +1,6 @@
+using Engramia.Api.Jobs;
+using Engramia.Api.Operations;
+using Engramia.Api.Transfer;
 using Engramia.Application.Memory.Aging;
 using Engramia.Application.Memory.Common;
 using Engramia.Application.Memory.Compose;
@@ -11,8 +14,6 @@ using Engramia.Application.Memory.Patterns;
 using Engramia.Application.Memory.Recall;
 using Engramia.Application.Memory.Skills;
 using Engramia.Application.Memory.Transfer;
-using Engramia.Api.Operations;
-using Engramia.Api.Transfer;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -37,13 +38,13 @@ public sealed class MemoryController(ISender sender) : ControllerBase
 
     [EndpointSummary("Score code with several LLM judges (median of the runs); async-capable.")]
     [HttpPost("evaluate")]
-    public async Task<EvaluateResult> Evaluate([FromBody] EvaluateCommand request, CancellationToken cancellationToken) =>
-        await sender.Send(request, cancellationToken);
+    public async Task<ActionResult<EvaluateResult>> Evaluate([FromBody] EvaluateCommand request, CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, request, cancellationToken);
 
     [EndpointSummary("Plan a multi-stage pipeline from stored patterns; async-capable.")]
     [HttpPost("compose")]
-    public async Task<ComposeResult> Compose([FromBody] ComposeCommand request, CancellationToken cancellationToken) =>
-        await sender.Send(request, cancellationToken);
+    public async Task<ActionResult<ComposeResult>> Compose([FromBody] ComposeCommand request, CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, request, cancellationToken);
 
     [EndpointSummary("Recurring feedback clusters, most frequent first.")]
     [HttpGet("feedback")]
@@ -96,18 +97,18 @@ public sealed class MemoryController(ISender sender) : ControllerBase
 
     [EndpointSummary("Decay pattern scores by age and prune the weakest; async-capable.")]
     [HttpPost("aging")]
-    public async Task<PruneResult> Aging(CancellationToken cancellationToken) =>
-        await sender.Send(new RunAgingCommand(), cancellationToken);
+    public async Task<ActionResult<PruneResult>> Aging(CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, new RunAgingCommand(), cancellationToken);
 
     [EndpointSummary("Decay feedback clusters and drop faded ones; async-capable.")]
     [HttpPost("feedback/decay")]
-    public async Task<PruneResult> DecayFeedback(CancellationToken cancellationToken) =>
-        await sender.Send(new DecayFeedbackCommand(), cancellationToken);
+    public async Task<ActionResult<PruneResult>> DecayFeedback(CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, new DecayFeedbackCommand(), cancellationToken);
 
     [EndpointSummary("Propose an improved prompt from recurring feedback; async-capable.")]
     [HttpPost("evolve")]
-    public async Task<EvolveResult> Evolve([FromBody] EvolveCommand request, CancellationToken cancellationToken) =>
-        await sender.Send(request, cancellationToken);
+    public async Task<ActionResult<EvolveResult>> Evolve([FromBody] EvolveCommand request, CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, request, cancellationToken);
 
     [EndpointSummary("Group recorded failures into clusters.")]
     [HttpPost("analyze-failures")]
@@ -127,8 +128,8 @@ public sealed class MemoryController(ISender sender) : ControllerBase
     [EndpointSummary("Import records in export format; async-capable.")]
     [HttpPost("import")]
     [Consumes("application/json")]
-    public async Task<ImportResult> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
-        await sender.Send(request, cancellationToken);
+    public async Task<ActionResult<ImportResult>> Import([FromBody] ImportCommand request, CancellationToken cancellationToken) =>
+        await this.SendOrSubmitAsync(sender, request, cancellationToken);
 
     /// <summary>NDJSON import: any number of lines, each at most <c>ENGRAMIA_MAX_BODY_SIZE</c> bytes; always answered synchronously.</summary>
     [EndpointSummary("NDJSON import: any number of lines, reported per line; always synchronous.")]

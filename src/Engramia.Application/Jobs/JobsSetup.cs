@@ -6,11 +6,10 @@ namespace Engramia.Application.Jobs;
 
 public static class JobsSetup
 {
-    /// <summary>Async submission state per request, the operation registry, the dispatcher and the runner.</summary>
+    /// <summary>The operation registry, the dispatcher and the runner.</summary>
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
         services.AddSingleton(JobOperationRegistry.ForApplication());
-        services.AddScoped<AsyncSubmission>();
         services.AddScoped<IJobDispatcher, MediatorJobDispatcher>();
         services.AddSingleton<JobRunner>();
         return services;

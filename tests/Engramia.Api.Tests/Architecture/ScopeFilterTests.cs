@@ -18,7 +18,7 @@ public sealed class ScopeFilterTests
         ["Engramia.Application.Keys.ListTenantKeys.ListTenantKeysHandler::Handle"] = "operator: a tenant's keys across its projects",
         ["Engramia.Application.Keys.Bootstrap.BootstrapHandler::Handle"] = "bootstrap runs only while no key exists anywhere",
         ["Engramia.Application.Keys.RevokeKey.RevokeKeyHandler::Handle"] = "the conditional update names the key already found in the caller's scope",
-        ["Engramia.Application.Jobs.Async.AsyncSubmissionBehaviour`2::EnsureQueueRoomAsync"] = "the pending-job cap is per tenant, across its projects",
+        ["Engramia.Application.Jobs.Async.SubmitJobHandler::EnsureQueueRoomAsync"] = "the pending-job cap is per tenant, across its projects",
         ["Engramia.Application.Governance.Retention.SweepRetentionHandler::Handle"] = "the retention sweep visits every scope",
         ["Engramia.Application.Governance.Erasure.ScopeErasure::EraseAsync"] = "erasure of a whole tenant, or one project of it",
         ["Engramia.Infrastructure.Jobs.JobPrincipalResolver::ApplyAsync"] = "the job row names the key whose scope the job runs in",

@@ -50,5 +50,5 @@ public sealed class JobSettingsTests
     [TestCase("", null)]
     [TestCase(null, null)]
     public void Max_execution_seconds_accepts_only_positive_integers(string? header, int? expected) =>
-        Assert.That(RespondAsyncFilter.ParseMaxSeconds(header), Is.EqualTo(expected));
+        Assert.That(RespondAsync.ParseMaxSeconds(header), Is.EqualTo(expected));
 }

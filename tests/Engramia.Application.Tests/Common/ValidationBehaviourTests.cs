@@ -1,7 +1,9 @@
 using Engramia.Application.Common.Behaviours;
+using Engramia.Application.Jobs.Async;
 using Engramia.Domain.Common;
 using FluentValidation;
 using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Application.Tests.Common;
 
@@ -18,10 +20,18 @@ public sealed class ValidationBehaviourTests
         }
     }
 
+    /// <summary>A plain message's validators come from the constructor; the provider is asked only for a carried command's.</summary>
+    private static readonly IServiceProvider EmptyServices = new NoServices();
+
+    private sealed class NoServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+
     [Test]
     public void Collects_every_failure_with_snake_case_locations()
     {
-        var behaviour = new ValidationBehaviour<Sample, string>([new SampleValidator()]);
+        var behaviour = new ValidationBehaviour<Sample, string>([new SampleValidator()], EmptyServices);
 
         var error = Assert.ThrowsAsync<DomainValidationException>(async () =>
             await behaviour.Handle(new Sample("", 11), (_, _) => ValueTask.FromResult("handled"), CancellationToken.None));
@@ -36,10 +46,22 @@ public sealed class ValidationBehaviourTests
     [Test]
     public async Task Valid_messages_reach_the_handler()
     {
-        var behaviour = new ValidationBehaviour<Sample, string>([new SampleValidator()]);
+        var behaviour = new ValidationBehaviour<Sample, string>([new SampleValidator()], EmptyServices);
 
         var result = await behaviour.Handle(new Sample("parse csv", 7), (_, _) => ValueTask.FromResult("handled"), CancellationToken.None);
 
         Assert.That(result, Is.EqualTo("handled"));
+    }
+
+    [Test]
+    public void A_respond_async_submission_is_validated_as_the_command_it_carries()
+    {
+        using var services = new ServiceCollection().AddSingleton<IValidator<Sample>, SampleValidator>().BuildServiceProvider();
+        var behaviour = new ValidationBehaviour<SubmitJobCommand, AcceptedJob>([], services);
+
+        var error = Assert.ThrowsAsync<DomainValidationException>(async () =>
+            await behaviour.Handle(new SubmitJobCommand(new Sample("", 11)), (_, _) => ValueTask.FromResult(new AcceptedJob("j", "pending")), CancellationToken.None));
+
+        Assert.That(error!.Issues.Select(i => string.Join('.', i.Loc)), Is.EquivalentTo(new[] { "body.task", "body.eval_score" }));
     }
 }

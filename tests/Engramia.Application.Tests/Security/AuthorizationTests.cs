@@ -1,6 +1,7 @@
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Context;
 using Engramia.Application.Common.Security;
+using Engramia.Application.Jobs.Async;
 using Engramia.Domain.Common;
 using Engramia.Domain.Tenancy;
 using Mediator;
@@ -130,5 +131,27 @@ public sealed class AuthorizationTests
         var behaviour = new AuthorizationBehaviour<OpenSample, string>(context);
 
         Assert.That(await behaviour.Handle(new OpenSample(), (_, _) => ValueTask.FromResult("open"), CancellationToken.None), Is.EqualTo("open"));
+    }
+
+    [TestCase(Role.Reader, false)]
+    [TestCase(Role.Editor, true)]
+    public async Task A_respond_async_submission_needs_the_permission_of_the_command_it_carries(Role role, bool allowed)
+    {
+        var context = new RequestContext();
+        context.SetPrincipal(Scope.Default, "k", role, null);
+        var behaviour = new AuthorizationBehaviour<SubmitJobCommand, AcceptedJob>(context);
+        var accepted = new AcceptedJob("j", "pending");
+
+        var submit = async () => await behaviour.Handle(new SubmitJobCommand(new LearnSample()), (_, _) => ValueTask.FromResult(accepted), CancellationToken.None);
+
+        if (allowed)
+        {
+            Assert.That(await submit(), Is.SameAs(accepted));
+        }
+        else
+        {
+            var error = Assert.ThrowsAsync<ForbiddenException>(async () => await submit());
+            Assert.That(error!.Message, Is.EqualTo("Role 'reader' does not have permission 'learn'."));
+        }
     }
 }

@@ -1,5 +1,5 @@
+using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
-using Engramia.Application.Jobs.Async;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +8,8 @@ namespace Engramia.Application.Billing.Enforcement;
 /// <summary>
 /// Eval-run quota for <see cref="IMeteredEvalRun"/> requests: one unit is taken atomically before
 /// the handler runs and given back if the handler throws, so failed evaluations are free and
-/// concurrent requests cannot overshoot the limit.
+/// concurrent requests cannot overshoot the limit. A carried run (a respond-async submission) is only
+/// checked: the unit is taken when the job sends the command itself through this pipeline.
 /// </summary>
 public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext context, IServiceProvider services)
     : IPipelineBehavior<TMessage, TResponse>
@@ -16,16 +17,14 @@ public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext c
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is not IMeteredEvalRun metered)
+        if (message.RulesSubject() is not IMeteredEvalRun metered)
         {
             return await next(message, cancellationToken);
         }
 
         var quota = services.GetRequiredService<BillingQuota>();
         var tenantId = context.Scope.TenantId;
-        // A respond-async submission is only checked here; the unit is taken when the job runs this pipeline.
-        var deferred = services.GetService<AsyncSubmission>()?.WillDefer(typeof(TMessage)) == true;
-        var reserve = metered.MeterOnSuccess && !deferred;
+        var reserve = metered.MeterOnSuccess && message is not ICarriesCommand;
         await quota.CheckEvalRunAsync(tenantId, reserve, cancellationToken);
         if (!reserve)
         {

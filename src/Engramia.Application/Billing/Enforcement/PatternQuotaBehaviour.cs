@@ -1,17 +1,18 @@
+using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Application.Billing.Enforcement;
 
-/// <summary>Status gate and plan pattern limit for <see cref="IPatternWrite"/> requests; skipped for anonymous callers.</summary>
+/// <summary>Status gate and plan pattern limit for <see cref="IPatternWrite"/> requests (carried ones too); skipped for anonymous callers.</summary>
 public sealed class PatternQuotaBehaviour<TMessage, TResponse>(IRequestContext context, IServiceProvider services)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is IPatternWrite write && !context.IsAnonymous)
+        if (message.RulesSubject() is IPatternWrite write && !context.IsAnonymous)
         {
             var quota = services.GetRequiredService<BillingQuota>();
             await quota.CheckPatternsAsync(context.Scope, write.AdditionalPatterns, cancellationToken);

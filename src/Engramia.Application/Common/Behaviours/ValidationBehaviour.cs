@@ -2,14 +2,16 @@ using System.Text.Json;
 using Engramia.Domain.Common;
 using FluentValidation;
 using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Application.Common.Behaviours;
 
 /// <summary>
 /// Runs every FluentValidation validator of the message and turns all failures into one
-/// <see cref="DomainValidationException"/> (the spec's 422 envelope with <c>issues</c>).
+/// <see cref="DomainValidationException"/> (the spec's 422 envelope with <c>issues</c>). A carrier
+/// (<see cref="ICarriesCommand"/>) is validated as the command it carries.
 /// </summary>
-public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators, IServiceProvider services)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -19,11 +21,14 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (_validators.Length > 0)
+        var (subject, validators) = message is ICarriesCommand carrier
+            ? (carrier.Command, ValidatorsOf(carrier.Command.GetType()))
+            : ((object)message, (IValidator[])_validators);
+        if (validators.Length > 0)
         {
-            var context = new ValidationContext<TMessage>(message);
+            IValidationContext context = new ValidationContext<object>(subject);
             var issues = new List<ValidationIssue>();
-            foreach (var validator in _validators)
+            foreach (var validator in validators)
             {
                 var result = await validator.ValidateAsync(context, cancellationToken);
                 issues.AddRange(result.Errors.Select(ToIssue));
@@ -37,6 +42,9 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
 
         return await next(message, cancellationToken);
     }
+
+    private IValidator[] ValidatorsOf(Type commandType) =>
+        services.GetServices(typeof(IValidator<>).MakeGenericType(commandType)).Cast<IValidator>().ToArray();
 
     private static ValidationIssue ToIssue(FluentValidation.Results.ValidationFailure failure)
     {

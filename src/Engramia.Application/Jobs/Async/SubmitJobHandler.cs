@@ -9,13 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Engramia.Application.Jobs.Async;
 
 /// <summary>
-/// Last pipeline behaviour: when the request asked for <c>Prefer: respond-async</c> and the message
-/// is async-capable, it has by now passed authorization, validation and quota checks; instead of
-/// running the handler the command is stored as a pending job in the caller's scope. The response
-/// is then <c>default</c>; the Api answers 202 from <see cref="AsyncSubmission.Accepted"/>.
+/// Stores a respond-async command as a pending job in the caller's scope (params = the command as
+/// JSON), once the pipeline has judged the carried command and the tenant's queue has room.
 /// </summary>
-public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
-    AsyncSubmission submission,
+public sealed class SubmitJobHandler(
     JobOperationRegistry registry,
     JobJson json,
     IApplicationDbContext db,
@@ -23,17 +20,17 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
     JobOptions options,
     IEngramiaMetrics metrics,
     TimeProvider clock)
-    : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, IMessage
+    : ICommandHandler<SubmitJobCommand, AcceptedJob>
 {
     /// <summary>Upstream's hard expiry of a job that is still running an hour after submission.</summary>
     public static readonly TimeSpan Expiry = TimeSpan.FromHours(1);
 
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public async ValueTask<AcceptedJob> Handle(SubmitJobCommand command, CancellationToken cancellationToken)
     {
-        if (!submission.WillDefer(typeof(TMessage)) || !registry.TryGetOperation(typeof(TMessage), out var operation))
+        var commandType = command.Command.GetType();
+        if (!registry.TryGetOperation(commandType, out var operation))
         {
-            return await next(message, cancellationToken);
+            throw new InvalidOperationException($"{commandType.Name} is not async-capable: it has no [AsyncCapable] operation name.");
         }
 
         await EnsureQueueRoomAsync(caller.Scope.TenantId, cancellationToken);
@@ -47,17 +44,16 @@ public sealed class AsyncSubmissionBehaviour<TMessage, TResponse>(
             SubmitterRole = caller.IsTokenPrincipal ? caller.Role?.ToWire() : null,
             RequestId = caller.RequestId,
             Operation = operation,
-            Params = json.Serialize(message, typeof(TMessage)),
+            Params = json.Serialize(command.Command, commandType),
             Status = JobStatus.Pending,
             CreatedAt = now,
             ExpiresAt = now + Expiry,
-            MaxExecutionSeconds = submission.MaxExecutionSeconds,
+            MaxExecutionSeconds = command.MaxExecutionSeconds is > 0 and var seconds ? (int)Math.Min(seconds, Job.MaxExecutionSecondsCap) : null,
         };
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         metrics.JobSubmitted(operation);
-        submission.Accept(new AcceptedJob(job.Id, job.Status.ToWire()));
-        return default!;
+        return new AcceptedJob(job.Id, job.Status.ToWire());
     }
 
     /// <summary>
