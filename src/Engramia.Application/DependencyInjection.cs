@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<PatternSearch>();
+        services.AddSingleton<Memory.Reindex.ReindexMetrics>();
         services.AddScoped<Memory.Transfer.ImportBatchWriter>();
         services.AddSingleton<Memory.Transfer.ExportSlots>();
         services.AddScoped<IReuseBoostSink, ImmediateReuseBoost>();

@@ -4,6 +4,7 @@ using Engramia.Api.Operations.Maintenance;
 using Engramia.Api.Operations.Observability;
 using Engramia.Application;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Jobs.Execution;
 using Engramia.Infrastructure;
 using Engramia.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
@@ -58,6 +59,7 @@ public static class CliApp
         services.AddSingleton<ScopeStatsSnapshot>();
         services.AddSingleton<IBuildInfo, BuildInfo>();
         services.AddSingleton<IEngramiaMetrics, EngramiaMetrics>();
+        services.AddScoped<IProgressReporter, ConsoleProgress>();
         var provider = services.BuildServiceProvider(validateScopes: true);
         // Resolving the options runs the same validators as the web host's ValidateOnStart.
         _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -1,11 +1,13 @@
 using System.CommandLine;
+using Engramia.Application.Memory.Reindex;
+using Engramia.Domain.Common;
 using Engramia.Infrastructure.Persistence;
 
 namespace Engramia.Api.Cli;
 
 /// <summary>
 /// <c>db upgrade [target]</c>, <c>db downgrade &lt;target|-1&gt;</c>, <c>db current</c>, <c>db history</c>:
-/// the Alembic commands of the runbook, over EF Core migrations.
+/// the Alembic commands of the runbook, over EF Core migrations; <c>db reindex</c> re-embeds patterns.
 /// </summary>
 internal static class DbCommands
 {
@@ -81,7 +83,43 @@ internal static class DbCommands
         db.Subcommands.Add(downgrade);
         db.Subcommands.Add(current);
         db.Subcommands.Add(history);
+        db.Subcommands.Add(Reindex(services));
         return db;
+    }
+
+    /// <summary>
+    /// <c>db reindex [--dry-run] [--batch N] [--tenant T --project P]</c>: re-embeds with the configured
+    /// model every pattern whose vector is missing or of another model, scope by scope (every scope
+    /// unless one is named). Interrupted, it resumes where it stopped when run again.
+    /// </summary>
+    private static Command Reindex(Func<ServiceProvider> services)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count the patterns to re-embed; change nothing." };
+        var batch = new Option<int>("--batch") { Description = $"Patterns per embedding call and write (1-{ReindexCommand.MaxBatchSize}).", DefaultValueFactory = _ => 100 };
+        var tenant = new Option<string?>("--tenant", "-t") { Description = "Only this tenant (with --project; default: every scope)." };
+        var project = new Option<string?>("--project", "-p") { Description = "Only this project of --tenant." };
+        var command = new Command("reindex", "Re-embed patterns stored with another embedding model than the configured one.") { dryRun, batch, tenant, project };
+        command.SetAction((parse, ct) => OperatorSession.RunAsync(services, async (session, output) =>
+        {
+            var only = parse.GetValue(tenant) is { } t ? new Scope(t, parse.GetValue(project) ?? Scope.DefaultId) : (Scope?)null;
+            var scopes = only is { } one ? [one] : await session.SendAsync(Scope.Default, new ListPatternScopesQuery(), ct);
+            var reindexCommand = new ReindexCommand { BatchSize = parse.GetValue(batch), DryRun = parse.GetValue(dryRun) };
+            int pending = 0, reindexed = 0, remaining = 0;
+            foreach (var scope in scopes)
+            {
+                var result = await session.SendAsync(scope, reindexCommand, ct);
+                output.WriteLine(result.DryRun
+                    ? $"{scope}: {result.Pending} patterns to re-embed with {result.Model} ({result.Dimension}-d)"
+                    : $"{scope}: re-embedded {result.Reindexed} patterns with {result.Model} ({result.Dimension}-d), {result.Remaining} remaining");
+                (pending, reindexed, remaining) = (pending + result.Pending, reindexed + result.Reindexed, remaining + result.Remaining);
+            }
+
+            output.WriteLine(reindexCommand.DryRun
+                ? $"total: {pending} patterns to re-embed in {scopes.Count} scopes"
+                : $"total: re-embedded {reindexed} patterns in {scopes.Count} scopes, {remaining} remaining");
+            return remaining == 0 || reindexCommand.DryRun ? 0 : 1;
+        }));
+        return command;
     }
 
     private static string Describe(MigrationState state) => state.Current switch

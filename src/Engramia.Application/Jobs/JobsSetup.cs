@@ -11,6 +11,8 @@ public static class JobsSetup
     {
         services.AddSingleton(JobOperationRegistry.ForApplication());
         services.AddScoped<IJobDispatcher, MediatorJobDispatcher>();
+        services.AddScoped<JobProgress>();
+        services.AddScoped<IProgressReporter>(sp => sp.GetRequiredService<JobProgress>());
         services.AddSingleton<JobRunner>();
         return services;
     }

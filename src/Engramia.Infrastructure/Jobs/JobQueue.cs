@@ -78,6 +78,9 @@ internal sealed class JobQueue(EngramiaDbContext db, JobOptions options, TimePro
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, lease), cancellationToken) > 0;
     }
 
+    public async Task<bool> ReportProgressAsync(string jobId, string leaseToken, string progressJson, CancellationToken cancellationToken) =>
+        await Held(jobId, leaseToken).ExecuteUpdateAsync(s => s.SetProperty(j => j.Result, progressJson), cancellationToken) > 0;
+
     public async Task<bool> CompleteAsync(string jobId, string leaseToken, string resultJson, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -121,6 +121,7 @@ public sealed class AsyncSubmissionTests
     [TestCase("/v1/aging", "", "{}")]
     [TestCase("/v1/feedback/decay", "", "{}")]
     [TestCase("/v1/import", """{"records":[]}""", """{"records":[],"overwrite":false}""")]
+    [TestCase("/v1/admin/reindex", "", """{"batch_size":100,"dry_run":false}""")]
     public async Task Params_hold_the_validated_command_with_defaults_filled(string path, string body, string expected)
     {
         var accepted = await _client.SendAsync(AsyncPost(path, body));

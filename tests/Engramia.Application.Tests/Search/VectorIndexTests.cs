@@ -56,7 +56,7 @@ public sealed class VectorIndexTests(string provider)
         await _index.UpsertAsync(A, "patterns/far", [0f, 1f, 0f], "m", CancellationToken.None);
         await _index.UpsertAsync(B, "patterns/other-tenant", [1f, 0f, 0f], "m", CancellationToken.None);
 
-        var hits = await _index.SearchAsync(A, [1f, 0f, 0f], 5, CancellationToken.None);
+        var hits = await _index.SearchAsync(A, [1f, 0f, 0f], "m", 5, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -80,25 +80,28 @@ public sealed class VectorIndexTests(string provider)
         }
 
         var query = Enumerable.Range(0, 384).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-        var hits = await _index.SearchAsync(new Scope("t13", "p"), query, 10, CancellationToken.None);
+        var hits = await _index.SearchAsync(new Scope("t13", "p"), query, "m", 10, CancellationToken.None);
 
         Assert.That(hits, Has.Count.EqualTo(10));
         Assert.That(hits.Select(h => h.Similarity), Is.Ordered.Descending);
     }
 
     [Test]
-    public async Task Vectors_of_another_dimension_are_never_mixed_and_are_reported()
+    public async Task Vectors_of_another_model_are_never_mixed_and_are_counted()
     {
         await _index.UpsertAsync(A, "patterns/small", [1f, 0f, 0f], "small-model", CancellationToken.None);
         await _index.UpsertAsync(A, "patterns/big", [1f, 0f, 0f, 0f], "big-model", CancellationToken.None);
+        await _index.UpsertAsync(A, "patterns/twin", [1f, 0f, 0f, 0f], "twin-model", CancellationToken.None);
+        await _index.UpsertAsync(B, "patterns/elsewhere", [1f, 0f, 0f], "small-model", CancellationToken.None);
 
-        var hits = await _index.SearchAsync(A, [1f, 0f, 0f, 0f], 5, CancellationToken.None);
-        var foreign = await _index.ForeignDimensionsAsync(A, 4, CancellationToken.None);
+        var hits = await _index.SearchAsync(A, [1f, 0f, 0f, 0f], "big-model", 5, CancellationToken.None);
 
-        Assert.Multiple(() =>
+        Assert.Multiple(async () =>
         {
-            Assert.That(hits.Select(h => h.Key), Is.EqualTo(new[] { "patterns/big" }));
-            Assert.That(foreign, Is.EqualTo(new Dictionary<int, int> { [3] = 1 }));
+            Assert.That(hits.Select(h => h.Key), Is.EqualTo(new[] { "patterns/big" }), "same dimension, other model: not compared");
+            Assert.That(await _index.CountOtherModelsAsync(A, "big-model", CancellationToken.None), Is.EqualTo(2));
+            Assert.That(await _index.CountOtherModelsAsync(null, "big-model", CancellationToken.None), Is.EqualTo(3));
+            Assert.That(await _index.CountOtherModelsAsync(B, "small-model", CancellationToken.None), Is.Zero);
         });
     }
 
@@ -107,10 +110,10 @@ public sealed class VectorIndexTests(string provider)
     {
         await _index.UpsertAsync(A, "patterns/x", [1f, 0f], "m", CancellationToken.None);
         await _index.UpsertAsync(A, "patterns/x", [0f, 1f], "m", CancellationToken.None);
-        var afterUpsert = await _index.SearchAsync(A, [0f, 1f], 5, CancellationToken.None);
+        var afterUpsert = await _index.SearchAsync(A, [0f, 1f], "m", 5, CancellationToken.None);
 
         await _index.DeleteAsync(A, "patterns/x", CancellationToken.None);
-        var afterDelete = await _index.SearchAsync(A, [0f, 1f], 5, CancellationToken.None);
+        var afterDelete = await _index.SearchAsync(A, [0f, 1f], "m", 5, CancellationToken.None);
 
         Assert.Multiple(() =>
         {

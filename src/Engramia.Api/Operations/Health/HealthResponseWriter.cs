@@ -55,7 +55,7 @@ public static class HealthResponseWriter
             }
 
             var shown = detailed && found && status != Probe.NotConfiguredStatus;
-            checks[name] = new Dictionary<string, object?>
+            var check = new Dictionary<string, object?>
             {
                 ["status"] = status,
                 ["latency_ms"] = shown ? Math.Round(entry.Duration.TotalMilliseconds, 2) : null,
@@ -63,6 +63,12 @@ public static class HealthResponseWriter
                 ["current_revision"] = shown && entry.Data.TryGetValue(Probe.CurrentRevisionKey, out var current) ? current : null,
                 ["expected_revision"] = shown && entry.Data.TryGetValue(Probe.ExpectedRevisionKey, out var expected) ? expected : null,
             };
+            if (shown && entry.Data.TryGetValue(Probe.OtherModelPatternsKey, out var others))
+            {
+                check[Probe.OtherModelPatternsKey] = others;
+            }
+
+            checks[name] = check;
         }
 
         var storageFailed = checks.TryGetValue(StorageProbe, out var storage) && storage is Dictionary<string, object?> s && s["status"] as string == "error";

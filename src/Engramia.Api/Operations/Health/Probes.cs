@@ -13,6 +13,7 @@ public static class Probe
     public const string NotConfiguredStatus = "not_configured";
     public const string CurrentRevisionKey = "current_revision";
     public const string ExpectedRevisionKey = "expected_revision";
+    public const string OtherModelPatternsKey = "other_model_patterns";
 
     /// <summary>Tag of the probes <c>/v1/health/deep</c> runs (all of them).</summary>
     public const string DeepTag = "deep";
@@ -90,7 +91,11 @@ public sealed class LlmHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
     }
 }
 
-/// <summary><c>embedding</c>: the model is available (Ollama: pulled), then embeds <c>health check</c> through the configured <see cref="IEmbeddingProvider"/>.</summary>
+/// <summary>
+/// <c>embedding</c>: the model is available (Ollama: pulled), then embeds <c>health check</c> through the configured <see cref="IEmbeddingProvider"/>, and
+/// counts the stored vectors of another model (<c>other_model_patterns</c>, all scopes): above zero, an
+/// operator still has to run <c>db reindex</c> (recall finds those patterns by words only meanwhile).
+/// </summary>
 public sealed class EmbeddingHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -107,7 +112,13 @@ public sealed class EmbeddingHealthCheck(IServiceScopeFactory scopes) : IHealthC
         }
 
         var vector = await embeddings.EmbedAsync("health check", cancellationToken);
-        return vector is { Length: > 0 } ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Empty embedding returned");
+        if (vector is not { Length: > 0 })
+        {
+            return HealthCheckResult.Unhealthy("Empty embedding returned");
+        }
+
+        var others = await scope.ServiceProvider.GetRequiredService<IVectorIndex>().CountOtherModelsAsync(null, embeddings.Model, cancellationToken);
+        return HealthCheckResult.Healthy(data: new Dictionary<string, object> { [Probe.OtherModelPatternsKey] = others });
     }
 }
 

@@ -24,7 +24,7 @@ public static class PermissionMatrix
 
     private static readonly string[] AdminPermissions =
     [
-        Permissions.PatternsDelete, Permissions.Import, Permissions.Export, Permissions.KeysCreate, Permissions.KeysList,
+        Permissions.PatternsDelete, Permissions.Import, Permissions.Export, Permissions.Reindex, Permissions.KeysCreate, Permissions.KeysList,
         Permissions.KeysRevoke, Permissions.KeysRotate, Permissions.GovernanceRead, Permissions.GovernanceWrite,
         Permissions.GovernanceAdmin, Permissions.GovernanceDelete, Permissions.AuditRead, Permissions.BillingRead, Permissions.BillingManage, "credentials:read",
         "credentials:write", "credentials:role_models:write", "credentials:failover_chain:write",

@@ -27,6 +27,8 @@ public static class Permissions
     public const string PatternsDelete = "patterns:delete";
     public const string Import = "import";
     public const string Export = "export";
+    /// <summary>Re-embed the scope's patterns with the configured model (not upstream).</summary>
+    public const string Reindex = "reindex";
     public const string KeysCreate = "keys:create";
     public const string KeysList = "keys:list";
     public const string KeysRevoke = "keys:revoke";

@@ -20,6 +20,9 @@ public interface IJobQueue
     /// <summary>Extends the lease; false when the job is no longer held under <paramref name="leaseToken"/>.</summary>
     Task<bool> RenewAsync(string jobId, string leaseToken, CancellationToken cancellationToken);
 
+    /// <summary>Stores a long job's progress in its <c>result</c> while it runs (replaced by the outcome at completion).</summary>
+    Task<bool> ReportProgressAsync(string jobId, string leaseToken, string progressJson, CancellationToken cancellationToken);
+
     Task<bool> CompleteAsync(string jobId, string leaseToken, string resultJson, CancellationToken cancellationToken);
 
     /// <summary>Back to pending after <c>2^attempts</c> s while attempts remain; otherwise failed.</summary>

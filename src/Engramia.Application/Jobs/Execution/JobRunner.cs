@@ -158,6 +158,7 @@ public sealed partial class JobRunner(
         await using var scope = scopes.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<RequestContext>();
         await scope.ServiceProvider.GetRequiredService<IJobPrincipalResolver>().ApplyAsync(job, context, cancellationToken);
+        scope.ServiceProvider.GetRequiredService<JobProgress>().Attach(job.Id, job.LeaseOwner!);
         return await scope.ServiceProvider.GetRequiredService<IJobDispatcher>().DispatchAsync(job, cancellationToken);
     }
 

@@ -14,10 +14,10 @@ public sealed partial class PatternSearch
     /// <c>min_similarity</c> mean what they mean without hybrid.
     /// </summary>
     private async Task<(List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details)> FuseLexicalAsync(
-        Scope scope, string query, float[] vector, (List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details) semantic,
+        Scope scope, string query, float[] vector, string model, (List<RankedMatch> Matches, IReadOnlyDictionary<string, PatternDetails> Details) semantic,
         int fetch, bool evalWeighted, CancellationToken cancellationToken)
     {
-        var lexical = await lexicalIndex.SearchAsync(scope, query, vector, fetch, cancellationToken);
+        var lexical = await lexicalIndex.SearchAsync(scope, query, vector, model, fetch, cancellationToken);
         if (lexical.Count == 0)
         {
             return semantic;

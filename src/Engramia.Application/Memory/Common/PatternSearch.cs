@@ -12,6 +12,8 @@ namespace Engramia.Application.Memory.Common;
 public sealed partial class PatternSearch(
     IApplicationDbContext db, IVectorIndex index, ILexicalIndex lexicalIndex, AiProviders providers, MemorySettings settings, ILogger<PatternSearch> logger)
 {
+    private static long _lastStaleLog = -60_001;
+
     /// <summary>Recall falls back to word matching without embeddings (<c>keywordFallback</c>); compose wants no match instead.</summary>
     public async Task<List<RankedMatch>> CandidatesAsync(Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true) =>
         (await CandidatesWithDetailsAsync(scope, query, fetch, evalWeighted, cancellationToken, keywordFallback)).Matches;
@@ -34,12 +36,14 @@ public sealed partial class PatternSearch(
 
         IReadOnlyList<VectorHit> hits;
         IReadOnlyList<PatternHit>? joined;
+        IReadOnlyList<StalePattern> stale;
         float[] vector;
         try
         {
             vector = await embeddings.EmbedAsync(query, cancellationToken);
-            joined = await index.SearchPatternsAsync(scope, vector, fetch, cancellationToken);
-            hits = joined is null ? await index.SearchAsync(scope, vector, fetch, cancellationToken) : [];
+            joined = await index.SearchPatternsAsync(scope, vector, embeddings.Model, fetch, cancellationToken);
+            hits = joined is null ? await index.SearchAsync(scope, vector, embeddings.Model, fetch, cancellationToken) : [];
+            stale = await index.StalePatternsAsync(scope, embeddings.Model, cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -47,13 +51,45 @@ public sealed partial class PatternSearch(
             return (keywordFallback ? await KeywordAsync(scope, query, fetch, cancellationToken) : [], none);
         }
 
-        if ((joined?.Count ?? hits.Count) < fetch)
+        var semantic = joined is not null
+            ? Rank(joined, fetch, evalWeighted)
+            : await RankHitsAsync(scope, hits, fetch, evalWeighted, cancellationToken);
+        var (matches, details) = hybrid ? await FuseLexicalAsync(scope, query, vector, embeddings.Model, semantic, fetch, evalWeighted, cancellationToken) : semantic;
+        if (stale.Count == 0)
         {
-            await ReportForeignVectorsAsync(scope, embeddings, cancellationToken);
+            return (matches, details);
         }
 
-        var semantic = joined is not null ? Rank(joined, fetch, evalWeighted) : await RankHitsAsync(scope, hits, fetch, evalWeighted, cancellationToken);
-        return hybrid ? await FuseLexicalAsync(scope, query, vector, semantic, fetch, evalWeighted, cancellationToken) : semantic;
+        // Once a minute per process: during a re-embed every recall of the scope would say it.
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastStaleLog);
+        if (now - last > 60_000 && Interlocked.CompareExchange(ref _lastStaleLog, now, last) == last)
+        {
+            LogStale(logger, stale.Count, scope.ToString(), embeddings.Model);
+        }
+
+        return keywordFallback ? (await MergeStaleAsync(scope, query, matches, stale, fetch, evalWeighted, cancellationToken), details) : (matches, details);
+    }
+
+    /// <summary>
+    /// While patterns still carry vectors of another model (before or during a re-embed), recall
+    /// keeps finding them by word overlap (the keyword fallback's Jaccard as their similarity) and
+    /// ranks them among the vector hits. Their vectors are never compared with the query's.
+    /// </summary>
+    private async Task<List<RankedMatch>> MergeStaleAsync(
+        Scope scope, string query, List<RankedMatch> matches, IReadOnlyList<StalePattern> stale, int fetch, bool evalWeighted, CancellationToken cancellationToken)
+    {
+        var words = RecallRanking.Keyword(query, stale.Select(p => (p.Key, p.Task, p.SuccessScore, p.Timestamp)), fetch);
+        if (evalWeighted && words.Count > 0)
+        {
+            var multipliers = await EvalMultipliersAsync(scope, words.Select(m => m.Key).ToList(), cancellationToken);
+            words = RecallRanking.EvalWeighted(words.Select(m => (m.Key, m.Task, m.SuccessScore, m.Timestamp, m.Similarity, multipliers[m.Key])), fetch);
+        }
+
+        return matches.Concat(words)
+            .OrderByDescending(m => m.Effective ?? m.Similarity)
+            .Take(fetch)
+            .ToList();
     }
 
     /// <summary>Vector hits without their rows (SQLite): reads the rows and eval multipliers, then ranks.</summary>
@@ -124,21 +160,11 @@ public sealed partial class PatternSearch(
         return RecallRanking.Keyword(query, all.Select(p => (p.Key, p.Task, p.SuccessScore, p.Timestamp)), fetch);
     }
 
-    /// <summary>Vectors of another model are never searched; say so loudly so an operator re-embeds.</summary>
-    private async Task ReportForeignVectorsAsync(Scope scope, IEmbeddingProvider embeddings, CancellationToken cancellationToken)
-    {
-        var foreign = await index.ForeignDimensionsAsync(scope, embeddings.Dimension, cancellationToken);
-        foreach (var (dimension, count) in foreign)
-        {
-            LogForeign(logger, count, scope.ToString(), dimension, embeddings.Model, embeddings.Dimension);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding search failed ({Reason}); recall uses keyword matching.")]
     private static partial void LogFallback(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} patterns in scope {Scope} have {Dimension}-d vectors, but the configured embedding model {Model} makes {Expected}-d vectors: they are excluded from semantic recall until re-embedded.")]
-    private static partial void LogForeign(ILogger logger, int count, string scope, int dimension, string model, int expected);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} patterns in scope {Scope} have vectors of another model than the configured {Model}: recall matches them by words until they are re-embedded (db reindex or POST /v1/admin/reindex).")]
+    private static partial void LogStale(ILogger logger, int count, string scope, string model);
 }
 
 /// <summary>The stored design JSON and reuse count of a candidate, as read with it.</summary>

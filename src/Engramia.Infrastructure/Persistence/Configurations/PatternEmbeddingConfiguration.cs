@@ -20,5 +20,7 @@ internal sealed class PatternEmbeddingConfiguration : IEntityTypeConfiguration<P
         builder.ToTable("memory_embeddings");
         builder.HasKey(e => new { e.TenantId, e.ProjectId, e.Key });
         builder.HasIndex(e => new { e.TenantId, e.ProjectId, e.Dim }).HasDatabaseName("idx_memory_embeddings_scope");
+        // Finds a scope's vectors of another model (re-embed, recall's word fallback) by two range scans.
+        builder.HasIndex(e => new { e.TenantId, e.ProjectId, e.Model }).HasDatabaseName("idx_memory_embeddings_model");
     }
 }

@@ -14,7 +14,7 @@ namespace Engramia.Infrastructure.Persistence.Search;
 /// </summary>
 internal sealed class PostgresLexicalIndex(PostgresDbContext db) : ILexicalIndex
 {
-    public async Task<IReadOnlyList<LexicalHit>> SearchAsync(Scope scope, string query, float[] vector, int k, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LexicalHit>> SearchAsync(Scope scope, string query, float[] vector, string model, int k, CancellationToken cancellationToken)
     {
         if (k <= 0)
         {
@@ -29,7 +29,7 @@ internal sealed class PostgresLexicalIndex(PostgresDbContext db) : ILexicalIndex
                           1 - (e.embedding::vector({dim}) <=> @v::vector({dim})) AS "Similarity"
                    FROM q
                    JOIN memory_data m ON to_tsvector('english', m.task) @@ q.query
-                   JOIN memory_embeddings e ON e.tenant_id = m.tenant_id AND e.project_id = m.project_id AND e.key = m.key AND e.dim = {dim}
+                   JOIN memory_embeddings e ON e.tenant_id = m.tenant_id AND e.project_id = m.project_id AND e.key = m.key AND e.dim = {dim} AND e.model = @model
                    WHERE m.tenant_id = @t AND m.project_id = @p
                    ORDER BY 2 DESC, m.key
                    LIMIT @k
@@ -38,6 +38,7 @@ internal sealed class PostgresLexicalIndex(PostgresDbContext db) : ILexicalIndex
                 sql,
                 new Npgsql.NpgsqlParameter("text", query),
                 new Npgsql.NpgsqlParameter("v", new Vector(vector)),
+                new Npgsql.NpgsqlParameter("model", model),
                 new Npgsql.NpgsqlParameter("t", scope.TenantId),
                 new Npgsql.NpgsqlParameter("p", scope.ProjectId),
                 new Npgsql.NpgsqlParameter("k", k))

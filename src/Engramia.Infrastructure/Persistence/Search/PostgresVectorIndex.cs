@@ -1,4 +1,3 @@
-using Engramia.Application.Common;
 using System.Globalization;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory.Algorithms;
@@ -13,9 +12,9 @@ namespace Engramia.Infrastructure.Persistence.Search;
 /// by the per-dimension partial HNSW index with iterative scans (set on the connection) so a
 /// scope filter never silently returns fewer than <c>k</c> rows.
 /// </summary>
-internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
+internal sealed class PostgresVectorIndex(PostgresDbContext db) : VectorIndexBase(db)
 {
-    public async Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
+    public override async Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
     {
         var embedding = new Vector(vector);
         await db.Database.ExecuteSqlInterpolatedAsync(
@@ -28,7 +27,22 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, int k, CancellationToken cancellationToken)
+    public override async Task<bool> ReplaceStaleAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
+    {
+        var embedding = new Vector(vector);
+        return await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
+             SELECT {scope.TenantId}, {scope.ProjectId}, {key}, {embedding}, {vector.Length}, {model}
+             WHERE EXISTS (SELECT 1 FROM memory_data m WHERE m.tenant_id = {scope.TenantId} AND m.project_id = {scope.ProjectId} AND m.key = {key})
+             ON CONFLICT (tenant_id, project_id, key)
+             DO UPDATE SET embedding = EXCLUDED.embedding, dim = EXCLUDED.dim, model = EXCLUDED.model
+             WHERE memory_embeddings.model <> EXCLUDED.model
+             """,
+            cancellationToken) > 0;
+    }
+
+    public override async Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken)
     {
         if (k <= 0)
         {
@@ -40,13 +54,14 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
         var sql = $"""
                    SELECT key AS "Key", 1 - (embedding::vector({dim}) <=> @q::vector({dim})) AS "Similarity"
                    FROM memory_embeddings
-                   WHERE tenant_id = @t AND project_id = @p AND dim = {dim}
+                   WHERE tenant_id = @t AND project_id = @p AND dim = {dim} AND model = @m
                    ORDER BY embedding::vector({dim}) <=> @q::vector({dim})
                    LIMIT @k
                    """;
         var rows = await db.Database.SqlQueryRaw<VectorHit>(
                 sql,
                 new Npgsql.NpgsqlParameter("q", new Vector(vector)),
+                new Npgsql.NpgsqlParameter("m", model),
                 new Npgsql.NpgsqlParameter("t", scope.TenantId),
                 new Npgsql.NpgsqlParameter("p", scope.ProjectId),
                 new Npgsql.NpgsqlParameter("k", k))
@@ -54,7 +69,7 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
         return rows;
     }
 
-    public async Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, int k, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken)
     {
         if (k <= 0)
         {
@@ -68,7 +83,7 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
                    WITH hits AS MATERIALIZED (
                        SELECT key, embedding::vector({dim}) <=> @q::vector({dim}) AS distance
                        FROM memory_embeddings
-                       WHERE tenant_id = @t AND project_id = @p AND dim = {dim}
+                       WHERE tenant_id = @t AND project_id = @p AND dim = {dim} AND model = @m
                        ORDER BY embedding::vector({dim}) <=> @q::vector({dim})
                        LIMIT @k)
                    SELECT h.key AS "Key", 1 - h.distance AS "Similarity", m.task AS "Task", m.success_score AS "SuccessScore",
@@ -83,21 +98,10 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : IVectorIndex
         return await db.Database.SqlQueryRaw<PatternHit>(
                 sql,
                 new Npgsql.NpgsqlParameter("q", new Vector(vector)),
+                new Npgsql.NpgsqlParameter("m", model),
                 new Npgsql.NpgsqlParameter("t", scope.TenantId),
                 new Npgsql.NpgsqlParameter("p", scope.ProjectId),
                 new Npgsql.NpgsqlParameter("k", k))
             .ToListAsync(cancellationToken);
     }
-
-    public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
-        db.Embeddings
-            .InScope(scope).Where(e => e.Key == key)
-            .ExecuteDeleteAsync(cancellationToken);
-
-    public async Task<IReadOnlyDictionary<int, int>> ForeignDimensionsAsync(Scope scope, int dimension, CancellationToken cancellationToken) =>
-        await db.Embeddings
-            .InScope(scope).Where(e => e.Dim != dimension)
-            .GroupBy(e => e.Dim)
-            .Select(g => new { Dim = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Dim, g => g.Count, cancellationToken);
 }

@@ -17,7 +17,7 @@ internal sealed partial class SqliteLexicalIndex(SqliteDbContext db) : ILexicalI
     /// <summary>Words beyond this many do not make the OR query longer (a task may have 10,000 characters).</summary>
     private const int MaxTerms = 64;
 
-    public async Task<IReadOnlyList<LexicalHit>> SearchAsync(Scope scope, string query, float[] vector, int k, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LexicalHit>> SearchAsync(Scope scope, string query, float[] vector, string model, int k, CancellationToken cancellationToken)
     {
         var terms = Word().Matches(query).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(MaxTerms).ToList();
         if (k <= 0 || terms.Count == 0)
@@ -42,7 +42,7 @@ internal sealed partial class SqliteLexicalIndex(SqliteDbContext db) : ILexicalI
             .ToListAsync(cancellationToken);
         var keys = ranked.Select(r => r.Key).ToList();
         var vectors = await db.Embeddings.AsNoTracking()
-            .InScope(scope).Where(e => e.Dim == vector.Length && keys.Contains(e.Key))
+            .InScope(scope).Where(e => e.Dim == vector.Length && e.Model == model && keys.Contains(e.Key))
             .Select(e => new { e.Key, e.Embedding })
             .ToDictionaryAsync(e => e.Key, e => e.Embedding, cancellationToken);
         return ranked

@@ -949,6 +949,9 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("TenantId", "ProjectId", "Dim")
                         .HasDatabaseName("idx_memory_embeddings_scope");
 
+                    b.HasIndex("TenantId", "ProjectId", "Model")
+                        .HasDatabaseName("idx_memory_embeddings_model");
+
                     b.ToTable("memory_embeddings", (string)null);
                 });
 

@@ -933,6 +933,9 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("TenantId", "ProjectId", "Dim")
                         .HasDatabaseName("idx_memory_embeddings_scope");
 
+                    b.HasIndex("TenantId", "ProjectId", "Model")
+                        .HasDatabaseName("idx_memory_embeddings_model");
+
                     b.ToTable("memory_embeddings", (string)null);
                 });
 

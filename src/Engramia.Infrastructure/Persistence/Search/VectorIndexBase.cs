@@ -1,0 +1,59 @@
+using Engramia.Domain.Common;
+using Engramia.Domain.Memory;
+using Engramia.Domain.Ports;
+using Microsoft.EntityFrameworkCore;
+
+namespace Engramia.Infrastructure.Persistence.Search;
+
+/// <summary>What both stores do alike: deletes and the model bookkeeping of re-embedding, in EF Core.</summary>
+internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
+{
+    public abstract Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken);
+
+    public abstract Task<bool> ReplaceStaleAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken);
+
+    public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
+        db.Embeddings
+            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
+            .ExecuteDeleteAsync(cancellationToken);
+
+    public Task<int> CountOtherModelsAsync(Scope? scope, string model, CancellationToken cancellationToken) =>
+        OtherModels(scope, model).CountAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<StalePattern>> StalePatternsAsync(Scope scope, string model, CancellationToken cancellationToken) =>
+        await OtherModels(scope, model)
+            .Join(db.Patterns.Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId), e => e.Key, p => p.Key,
+                (e, p) => new StalePattern(p.Key, p.Task, p.SuccessScore, p.Timestamp))
+            .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<(string Key, string Task)>> NextToReembedAsync(Scope scope, string model, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await ToReembed(scope, model)
+            .Where(p => afterKey == null || string.Compare(p.Key, afterKey) > 0)
+            .OrderBy(p => p.Key)
+            .Take(limit)
+            .Select(p => new { p.Key, p.Task })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => (r.Key, r.Task)).ToList();
+    }
+
+    public Task<int> CountToReembedAsync(Scope scope, string model, CancellationToken cancellationToken) =>
+        ToReembed(scope, model).CountAsync(cancellationToken);
+
+    /// <summary>"model ≠ m" written as two ranges, so the (tenant_id, project_id, model) index answers "none" at once.</summary>
+    private IQueryable<PatternEmbedding> OtherModels(Scope? scope, string model)
+    {
+        var embeddings = scope is { } s
+            ? db.Embeddings.Where(e => e.TenantId == s.TenantId && e.ProjectId == s.ProjectId)
+            : db.Embeddings;
+        return embeddings.Where(e => string.Compare(e.Model, model) < 0 || string.Compare(e.Model, model) > 0);
+    }
+
+    private IQueryable<Pattern> ToReembed(Scope scope, string model) =>
+        db.Patterns.Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId
+                               && !db.Embeddings.Any(e => e.TenantId == p.TenantId && e.ProjectId == p.ProjectId && e.Key == p.Key && e.Model == model));
+}
