@@ -6,6 +6,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "seed" => await Seeder.RunAsync(Args.Parse(args[1..])),
     "floors" => await Floors.RunAsync(Args.Parse(args[1..])),
     "load" => await LoadDriver.RunAsync(Args.Parse(args[1..])),
+    "ann-recall" => await AnnRecall.RunAsync(Args.Parse(args[1..])),
     _ => Usage(),
 };
 

@@ -29,7 +29,14 @@ public static class Seeder
         if (withVectors)
         {
             using var embedder = new Embedder();
-            vectors = embedder.TaskVectors(count, args.Text("cache", "bench/.cache"));
+            // --real N: only the first N vectors are real embeddings; the others are one of them plus
+            // Gaussian noise (--noise, per coordinate before normalising), for sizes too large to embed here.
+            var real = Math.Min(args.Int("real", count), count);
+            vectors = embedder.TaskVectors(real, args.Text("cache", "bench/.cache"));
+            if (real < count)
+            {
+                vectors = Derive(vectors, count, args.Double("noise", 0.02));
+            }
         }
 
         var embedSeconds = clock.Elapsed.TotalSeconds;
@@ -129,6 +136,24 @@ public static class Seeder
             $$"""{"step":"seed","patterns":{{count}},"embed_seconds":{{embedSeconds:F1}},"total_seconds":{{clock.Elapsed.TotalSeconds:F1}}}"""));
         return 0;
     }
+
+    private static float[][] Derive(float[][] real, int count, double noise)
+    {
+        var random = new Random(11);
+        var all = new float[count][];
+        real.CopyTo(all, 0);
+        for (var i = real.Length; i < count; i++)
+        {
+            var v = real[i % real.Length].Select(x => x + (float)(noise * Gaussian(random))).ToArray();
+            var norm = MathF.Sqrt(v.Sum(x => x * x));
+            all[i] = v.Select(x => x / norm).ToArray();
+        }
+
+        return all;
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static async Task CopyVectorsAsync(NpgsqlConnection conn, string tenant, string project, string model, string[] keys, float[][] vectors)
     {

@@ -29,7 +29,9 @@ public static class DependencyInjection
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<PatternSearch>();
+        services.AddSingleton<StaleVectorWarning>();
         services.AddSingleton<Memory.Reindex.ReindexMetrics>();
+        services.AddSingleton<Memory.VectorRecall.VectorRecallMetrics>();
         services.AddScoped<Memory.Transfer.ImportBatchWriter>();
         services.AddSingleton<Memory.Transfer.ExportSlots>();
         services.AddScoped<IReuseBoostSink, ImmediateReuseBoost>();

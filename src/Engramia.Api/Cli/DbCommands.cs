@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Engramia.Application.Memory.Reindex;
+using Engramia.Application.Memory.VectorRecall;
 using Engramia.Domain.Common;
 using Engramia.Infrastructure.Persistence;
 
@@ -84,6 +85,7 @@ internal static class DbCommands
         db.Subcommands.Add(current);
         db.Subcommands.Add(history);
         db.Subcommands.Add(Reindex(services));
+        db.Subcommands.Add(VectorRecall(services));
         return db;
     }
 
@@ -118,6 +120,31 @@ internal static class DbCommands
                 ? $"total: {pending} patterns to re-embed in {scopes.Count} scopes"
                 : $"total: re-embedded {reindexed} patterns in {scopes.Count} scopes, {remaining} remaining");
             return remaining == 0 || reindexCommand.DryRun ? 0 : 1;
+        }));
+        return command;
+    }
+
+    /// <summary><c>db vector-recall [--samples N] [--k N] [--tenant T --project P]</c>: recall@k of the vector search per scope.</summary>
+    private static Command VectorRecall(Func<ServiceProvider> services)
+    {
+        var samples = new Option<int>("--samples") { Description = "Stored vectors used as queries per scope (1-1000).", DefaultValueFactory = _ => 50 };
+        var k = new Option<int>("--k") { Description = "Neighbours compared (1-100).", DefaultValueFactory = _ => 10 };
+        var tenant = new Option<string?>("--tenant", "-t") { Description = "Only this tenant (with --project; default: every scope)." };
+        var project = new Option<string?>("--project", "-p") { Description = "Only this project of --tenant." };
+        var command = new Command("vector-recall", "Measure the vector search's recall@k against an exact scan, per scope.") { samples, k, tenant, project };
+        command.SetAction((parse, ct) => OperatorSession.RunAsync(services, async (session, output) =>
+        {
+            var only = parse.GetValue(tenant) is { } t ? new Scope(t, parse.GetValue(project) ?? Scope.DefaultId) : (Scope?)null;
+            var scopes = only is { } one ? [one] : await session.SendAsync(Scope.Default, new ListPatternScopesQuery(), ct);
+            foreach (var scope in scopes)
+            {
+                var result = await session.SendAsync(scope, new MeasureVectorRecallCommand { Samples = parse.GetValue(samples), K = parse.GetValue(k) }, ct);
+                output.WriteLine(result.Recall is { } recall
+                    ? FormattableString.Invariant($"{scope}: recall@{result.K} {recall:F4} over {result.Samples} queries ({result.Model})")
+                    : $"{scope}: no {result.Model} vectors");
+            }
+
+            return 0;
         }));
         return command;
     }

@@ -41,6 +41,15 @@ public interface IVectorIndex
 
     Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The true top <paramref name="k"/> by a full scan of the scope's vectors of the model (no
+    /// approximate index), to measure <see cref="SearchAsync"/>'s recall against.
+    /// </summary>
+    Task<IReadOnlyList<VectorHit>> ExactSearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="count"/> stored vectors of the model drawn at random from the scope (queries for a recall measurement).</summary>
+    Task<IReadOnlyList<float[]>> SampleVectorsAsync(Scope scope, string model, int count, CancellationToken cancellationToken);
+
     /// <summary>How many vectors are of another model than <paramref name="model"/>: in the scope, or in every scope when it is null.</summary>
     Task<int> CountOtherModelsAsync(Scope? scope, string model, CancellationToken cancellationToken);
 

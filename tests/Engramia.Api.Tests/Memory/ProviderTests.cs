@@ -69,15 +69,21 @@ public sealed class ProviderTests(string storage) : MemoryTestBase(storage)
     }
 
     [Test]
-    public async Task Vectors_of_another_model_are_never_mixed_and_are_reported()
+    public async Task Vectors_of_another_model_are_never_compared_and_their_patterns_are_found_by_words()
     {
         await LearnAsync(Client("hash"), "Parse CSV file", "import csv", 8.5);
         var openai = Client("openai");
         Logs.Messages.Clear();
 
+        // The 384-d vector is never compared with a 1536-d query: the pattern is found by its words.
         var before = (await RecallAsync(openai, new { task = "Parse CSV file" })).Body!["matches"]!.AsArray();
-        Assert.That(before, Is.Empty, "384-d vectors are not searched with a 1536-d query");
-        Assert.That(Logs.Messages, Has.Some.Contains("1 patterns in scope default/default have 384-d vectors"));
+        var unrelated = (await RecallAsync(openai, new { task = "zebra xylophone" })).Body!["matches"]!.AsArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Select(x => S(x!["pattern"]!["task"])), Is.EqualTo(new[] { "Parse CSV file" }));
+            Assert.That(unrelated, Is.Empty, "no word in common and no comparable vector");
+            Assert.That(Logs.Messages, Has.Some.Contains("1 patterns in scope default/default have vectors of another model than the configured"));
+        });
 
         await LearnAsync(openai, "Send email notification", "smtplib", 8.0);
         var after = (await RecallAsync(openai, new { task = "Send email notification" })).Body!["matches"]!.AsArray();

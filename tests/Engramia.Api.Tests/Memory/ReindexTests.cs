@@ -141,6 +141,14 @@ public sealed class ReindexTests(string storage)
         // After: every pattern has a MiniLM vector, so a query sharing no word still gets its nearest five.
         Assert.That(await UnrelatedMatchesAsync(client), Is.EqualTo(5));
 
+        var measured = await PostAsync(client, "/v1/admin/vector-recall", new { samples = 20, k = 10 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(measured.Status, Is.EqualTo(200), measured.Body?.ToJsonString());
+            Assert.That(measured.Body!["samples"]!.GetValue<int>(), Is.EqualTo(20));
+            Assert.That(measured.Body!["recall"]!.GetValue<double>(), Is.GreaterThanOrEqualTo(0.9));
+        });
+
         var again = await PostAsync(client, "/v1/admin/reindex", new { });
         Assert.That(again.Status, Is.EqualTo(202), "the endpoint always queues a job");
     }

@@ -10,10 +10,9 @@ namespace Engramia.Application.Memory.Common;
 
 /// <summary>Candidate generation of recall (§3.4 step 2), shared by recall and compose.</summary>
 public sealed partial class PatternSearch(
-    IApplicationDbContext db, IVectorIndex index, ILexicalIndex lexicalIndex, AiProviders providers, MemorySettings settings, ILogger<PatternSearch> logger)
+    IApplicationDbContext db, IVectorIndex index, ILexicalIndex lexicalIndex, AiProviders providers, MemorySettings settings,
+    StaleVectorWarning staleWarning, ILogger<PatternSearch> logger)
 {
-    private static long _lastStaleLog = -60_001;
-
     /// <summary>Recall falls back to word matching without embeddings (<c>keywordFallback</c>); compose wants no match instead.</summary>
     public async Task<List<RankedMatch>> CandidatesAsync(Scope scope, string query, int fetch, bool evalWeighted, CancellationToken cancellationToken, bool keywordFallback = true) =>
         (await CandidatesWithDetailsAsync(scope, query, fetch, evalWeighted, cancellationToken, keywordFallback)).Matches;
@@ -41,9 +40,11 @@ public sealed partial class PatternSearch(
         try
         {
             vector = await embeddings.EmbedAsync(query, cancellationToken);
+            // Stale first: a re-embed only ever moves a pattern from stale to searchable, so a pattern
+            // re-embedded between the two reads is found by one of them (or both: the vector wins).
+            stale = await index.StalePatternsAsync(scope, embeddings.Model, cancellationToken);
             joined = await index.SearchPatternsAsync(scope, vector, embeddings.Model, fetch, cancellationToken);
             hits = joined is null ? await index.SearchAsync(scope, vector, embeddings.Model, fetch, cancellationToken) : [];
-            stale = await index.StalePatternsAsync(scope, embeddings.Model, cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -60,10 +61,7 @@ public sealed partial class PatternSearch(
             return (matches, details);
         }
 
-        // Once a minute per process: during a re-embed every recall of the scope would say it.
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastStaleLog);
-        if (now - last > 60_000 && Interlocked.CompareExchange(ref _lastStaleLog, now, last) == last)
+        if (staleWarning.IsDue())
         {
             LogStale(logger, stale.Count, scope.ToString(), embeddings.Model);
         }
@@ -79,7 +77,8 @@ public sealed partial class PatternSearch(
     private async Task<List<RankedMatch>> MergeStaleAsync(
         Scope scope, string query, List<RankedMatch> matches, IReadOnlyList<StalePattern> stale, int fetch, bool evalWeighted, CancellationToken cancellationToken)
     {
-        var words = RecallRanking.Keyword(query, stale.Select(p => (p.Key, p.Task, p.SuccessScore, p.Timestamp)), fetch);
+        var found = matches.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+        var words = RecallRanking.Keyword(query, stale.Where(p => !found.Contains(p.Key)).Select(p => (p.Key, p.Task, p.SuccessScore, p.Timestamp)), fetch);
         if (evalWeighted && words.Count > 0)
         {
             var multipliers = await EvalMultipliersAsync(scope, words.Select(m => m.Key).ToList(), cancellationToken);
@@ -165,6 +164,19 @@ public sealed partial class PatternSearch(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} patterns in scope {Scope} have vectors of another model than the configured {Model}: recall matches them by words until they are re-embedded (db reindex or POST /v1/admin/reindex).")]
     private static partial void LogStale(ILogger logger, int count, string scope, string model);
+}
+
+/// <summary>Paces the stale-vector warning to once a minute per host: during a re-embed every recall of the scope would say it.</summary>
+public sealed class StaleVectorWarning
+{
+    private long _last = -60_001;
+
+    public bool IsDue()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _last);
+        return now - last > 60_000 && Interlocked.CompareExchange(ref _last, now, last) == last;
+    }
 }
 
 /// <summary>The stored design JSON and reuse count of a candidate, as read with it.</summary>

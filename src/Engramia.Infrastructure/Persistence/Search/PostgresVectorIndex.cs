@@ -69,6 +69,27 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : VectorIndexBas
         return rows;
     }
 
+    /// <summary>Every distance of the scope computed first (MATERIALIZED), so no index can serve the order.</summary>
+    public override async Task<IReadOnlyList<VectorHit>> ExactSearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken)
+    {
+        var dim = vector.Length.ToString(CultureInfo.InvariantCulture);
+        var sql = $"""
+                   WITH d AS MATERIALIZED (
+                       SELECT key, embedding::vector({dim}) <=> @q::vector({dim}) AS distance
+                       FROM memory_embeddings
+                       WHERE tenant_id = @t AND project_id = @p AND dim = {dim} AND model = @m)
+                   SELECT key AS "Key", 1 - distance AS "Similarity" FROM d ORDER BY distance LIMIT @k
+                   """;
+        return await db.Database.SqlQueryRaw<VectorHit>(
+                sql,
+                new Npgsql.NpgsqlParameter("q", new Vector(vector)),
+                new Npgsql.NpgsqlParameter("m", model),
+                new Npgsql.NpgsqlParameter("t", scope.TenantId),
+                new Npgsql.NpgsqlParameter("p", scope.ProjectId),
+                new Npgsql.NpgsqlParameter("k", k))
+            .ToListAsync(cancellationToken);
+    }
+
     public override async Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken)
     {
         if (k <= 0)

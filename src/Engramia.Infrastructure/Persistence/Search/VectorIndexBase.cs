@@ -16,6 +16,18 @@ internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
 
     public abstract Task<IReadOnlyList<PatternHit>?> SearchPatternsAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken);
 
+    /// <summary>A store whose search is already exact measures against itself.</summary>
+    public virtual Task<IReadOnlyList<VectorHit>> ExactSearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken) =>
+        SearchAsync(scope, vector, model, k, cancellationToken);
+
+    public async Task<IReadOnlyList<float[]>> SampleVectorsAsync(Scope scope, string model, int count, CancellationToken cancellationToken) =>
+        await db.Embeddings.AsNoTracking()
+            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Model == model)
+            .OrderBy(e => EF.Functions.Random())
+            .Take(count)
+            .Select(e => e.Embedding)
+            .ToListAsync(cancellationToken);
+
     public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
         db.Embeddings
             .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
