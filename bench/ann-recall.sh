@@ -25,8 +25,8 @@ out="artifacts/bench"; mkdir -p "$out" bench/.cache
 results="$out/ann-recall.jsonl"; : > "$results"
 
 ./build/dev-db.sh >/dev/null
-dotnet build src/Engramia.Api -c Release -v quiet -nologo >/dev/null
-dotnet build bench/Engramia.Bench -c Release -v quiet -nologo >/dev/null
+[ -n "${ENGRAMIA_BENCH_NO_BUILD:-}" ] || dotnet build src/Engramia.Api -c Release -v quiet -nologo >/dev/null
+[ -n "${ENGRAMIA_BENCH_NO_BUILD:-}" ] || dotnet build bench/Engramia.Bench -c Release -v quiet -nologo >/dev/null
 bench="bench/Engramia.Bench/bin/Release/net10.0/Engramia.Bench"
 pg="Host=127.0.0.1;Port=5433;Username=postgres"
 psql -h 127.0.0.1 -p 5433 -U postgres -qAt -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" -c "CREATE DATABASE \"$db\"" >/dev/null

@@ -61,6 +61,8 @@ public static class Seeder
         await using (var writer = await conn.BeginBinaryImportAsync(
             "COPY memory_data (tenant_id, project_id, key, task, design, success_score, reuse_count, timestamp, updated_at, classification, source, redacted, word_count, word_set_hash) FROM STDIN (FORMAT BINARY)"))
         {
+            // A loaded server can take minutes per COPY; the default read timeout (30 s) failed the 100k seed.
+            writer.Timeout = TimeSpan.FromHours(1);
             for (var i = 0; i < count; i++)
             {
                 var task = TaskTexts.Task(i);
@@ -88,6 +90,7 @@ public static class Seeder
 
         await using (var writer = await conn.BeginBinaryImportAsync("COPY pattern_dedup_tokens (tenant_id, project_id, token, key) FROM STDIN (FORMAT BINARY)"))
         {
+            writer.Timeout = TimeSpan.FromHours(1);
             for (var i = 0; i < count; i++)
             {
                 foreach (var token in DedupSignature.Of(TaskTexts.Task(i)).StoredTokens)
@@ -111,6 +114,7 @@ public static class Seeder
         await using (var writer = await conn.BeginBinaryImportAsync(
             "COPY eval_records (tenant_id, project_id, agent_name, task, scores, overall, feedback, timestamp) FROM STDIN (FORMAT BINARY)"))
         {
+            writer.Timeout = TimeSpan.FromHours(1);
             for (var i = 0; i < count; i++)
             {
                 await writer.StartRowAsync();
@@ -160,6 +164,7 @@ public static class Seeder
         await using (var writer = await conn.BeginBinaryImportAsync(
             "COPY memory_embeddings (tenant_id, project_id, key, embedding, dim, model) FROM STDIN (FORMAT BINARY)"))
         {
+            writer.Timeout = TimeSpan.FromHours(1);
             for (var i = 0; i < keys.Length; i++)
             {
                 await writer.StartRowAsync();

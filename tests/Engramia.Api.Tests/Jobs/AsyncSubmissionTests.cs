@@ -122,6 +122,7 @@ public sealed class AsyncSubmissionTests
     [TestCase("/v1/feedback/decay", "", "{}")]
     [TestCase("/v1/import", """{"records":[]}""", """{"records":[],"overwrite":false}""")]
     [TestCase("/v1/admin/reindex", "", """{"batch_size":100,"dry_run":false}""")]
+    [TestCase("/v1/admin/vector-recall", "", """{"samples":50,"k":10}""")]
     public async Task Params_hold_the_validated_command_with_defaults_filled(string path, string body, string expected)
     {
         var accepted = await _client.SendAsync(AsyncPost(path, body));
