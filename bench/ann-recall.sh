@@ -6,6 +6,8 @@
 #   --size N    patterns of the large scope (default 10,000)
 #   --real N    only N real embeddings, the rest derived with noise (Seeder --real), for large sizes
 #   --small N   patterns of the small tenant (default 500)
+# Environment: ENGRAMIA_BENCH_DB (database name), ENGRAMIA_BENCH_ITERATIVE_SCAN (default relaxed_order,
+# the service's; off shows the plain HNSW walk), ENGRAMIA_BENCH_NO_BUILD=1 (use the existing builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=10000; real=""; small=500; efs="40,100,200"; samples=100
@@ -42,7 +44,7 @@ echo "{\"step\":\"seed_and_index\",\"seconds\":$(( $(date +%s) - start ))}" >> "
 psql -h 127.0.0.1 -p 5433 -U postgres -d "$db" -qAt -c "SELECT json_build_object('step','size','database_bytes',pg_database_size('$db'),'hnsw_384_bytes',pg_relation_size('idx_memory_embeddings_hnsw_384'))" >> "$results"
 for tenant in default small; do
   echo "ann-recall: measuring tenant $tenant"
-  "$bench" ann-recall --connection "$cs" --tenant "$tenant" --ef-search "$efs" --samples "$samples" | sed "s/^{/{\"patterns_in_db\":$((size + small)),/" >> "$results"
+  "$bench" ann-recall --connection "$cs" --tenant "$tenant" --ef-search "$efs" --samples "$samples" --iterative-scan "${ENGRAMIA_BENCH_ITERATIVE_SCAN:-relaxed_order}" | sed "s/^{/{\"patterns_in_db\":$((size + small)),/" >> "$results"
 done
 cat "$results"
 psql -h 127.0.0.1 -p 5433 -U postgres -qAt -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
