@@ -20,6 +20,7 @@ public sealed class ScopeFilterTests
         ["Engramia.Application.Keys.RevokeKey.RevokeKeyHandler::Handle"] = "the conditional update names the key already found in the caller's scope",
         ["Engramia.Application.Jobs.Async.SubmitJobHandler::EnsureQueueRoomAsync"] = "the pending-job cap is per tenant, across its projects",
         ["Engramia.Application.Governance.Retention.SweepRetentionHandler::Handle"] = "the retention sweep visits every scope",
+        ["Engramia.Application.Memory.Reindex.ListPatternScopesHandler::Handle"] = "operator: db reindex and db vector-recall visit every scope",
         ["Engramia.Application.Governance.Erasure.ScopeErasure::EraseAsync"] = "erasure of a whole tenant, or one project of it",
         ["Engramia.Infrastructure.Jobs.JobPrincipalResolver::ApplyAsync"] = "the job row names the key whose scope the job runs in",
         ["Engramia.Infrastructure.Jobs.JobQueue::ClaimAsync"] = "the worker claims jobs of every scope",

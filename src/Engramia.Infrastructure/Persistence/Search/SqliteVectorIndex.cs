@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Domain.Common;
 using Engramia.Domain.Ports;
 using Microsoft.EntityFrameworkCore;
@@ -46,7 +47,7 @@ internal sealed class SqliteVectorIndex(SqliteDbContext db) : VectorIndexBase(db
         }
 
         var rows = await db.Embeddings.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Dim == vector.Length && e.Model == model)
+            .InScope(scope).Where(e => e.Dim == vector.Length && e.Model == model)
             .Select(e => new { e.Key, e.Embedding })
             .ToListAsync(cancellationToken);
         return CosineRanking.TopK(vector, rows.Select(r => (r.Key, r.Embedding)), k);

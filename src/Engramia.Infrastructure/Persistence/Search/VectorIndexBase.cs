@@ -1,3 +1,4 @@
+using Engramia.Application.Common;
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Ports;
@@ -22,7 +23,7 @@ internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
 
     public async Task<IReadOnlyList<float[]>> SampleVectorsAsync(Scope scope, string model, int count, CancellationToken cancellationToken) =>
         await db.Embeddings.AsNoTracking()
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Model == model)
+            .InScope(scope).Where(e => e.Model == model)
             .OrderBy(e => EF.Functions.Random())
             .Take(count)
             .Select(e => e.Embedding)
@@ -30,7 +31,7 @@ internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
 
     public Task DeleteAsync(Scope scope, string key, CancellationToken cancellationToken) =>
         db.Embeddings
-            .Where(e => e.TenantId == scope.TenantId && e.ProjectId == scope.ProjectId && e.Key == key)
+            .InScope(scope).Where(e => e.Key == key)
             .ExecuteDeleteAsync(cancellationToken);
 
     public Task<int> CountOtherModelsAsync(Scope? scope, string model, CancellationToken cancellationToken) =>
@@ -38,7 +39,7 @@ internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
 
     public async Task<IReadOnlyList<StalePattern>> StalePatternsAsync(Scope scope, string model, CancellationToken cancellationToken) =>
         await OtherModels(scope, model)
-            .Join(db.Patterns.Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId), e => e.Key, p => p.Key,
+            .Join(db.Patterns.InScope(scope), e => e.Key, p => p.Key,
                 (e, p) => new StalePattern(p.Key, p.Task, p.SuccessScore, p.Timestamp))
             .ToListAsync(cancellationToken);
 
@@ -60,12 +61,11 @@ internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
     private IQueryable<PatternEmbedding> OtherModels(Scope? scope, string model)
     {
         var embeddings = scope is { } s
-            ? db.Embeddings.Where(e => e.TenantId == s.TenantId && e.ProjectId == s.ProjectId)
+            ? db.Embeddings.InScope(s)
             : db.Embeddings;
         return embeddings.Where(e => string.Compare(e.Model, model) < 0 || string.Compare(e.Model, model) > 0);
     }
 
     private IQueryable<Pattern> ToReembed(Scope scope, string model) =>
-        db.Patterns.Where(p => p.TenantId == scope.TenantId && p.ProjectId == scope.ProjectId
-                               && !db.Embeddings.Any(e => e.TenantId == p.TenantId && e.ProjectId == p.ProjectId && e.Key == p.Key && e.Model == model));
+        db.Patterns.InScope(scope).Where(p => !db.Embeddings.Any(e => e.TenantId == p.TenantId && e.ProjectId == p.ProjectId && e.Key == p.Key && e.Model == model));
 }
