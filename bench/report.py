@@ -22,6 +22,16 @@ for n in sorted({r["patterns_in_db"] for r in rows}):
     floors = next((r for r in at if r["step"] == "floors"), None)
     rss = next((r for r in at if r["step"] == "rss"), None)
     print(f"### {n:,} patterns\n")
+    seed = next((r for r in at if r["step"] == "seed"), None)
+    size = next((r for r in at if r["step"] == "size"), None)
+    if seed:
+        real = seed.get("real_vectors", n)
+        vectors = "real MiniLM vectors" if real >= n else f"{real:,} real MiniLM vectors, the rest derived with noise"
+        build = f", HNSW index built after the COPY in {seed['hnsw_build_seconds']:.0f} s" if "hnsw_build_seconds" in seed else ""
+        print(f"Seeded in {seed['total_seconds']:.0f} s ({vectors}{build}).", end=" ")
+    if size:
+        print(f"Database {size['database_bytes'] / 2**20:,.0f} MB, HNSW (384-d) index {size['hnsw_384_bytes'] / 2**20:,.0f} MB.", end="")
+    print("\n")
     if floors:
         recall_floor = floors["embed_p50_ms"] + floors["query_p50_ms"]
         learn_floor = floors["embed_p50_ms"] + floors["insert_p50_ms"]
