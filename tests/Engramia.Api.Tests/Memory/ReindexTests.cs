@@ -182,11 +182,6 @@ public sealed class ReindexTests(string storage)
     [Test]
     public async Task Db_reindex_re_embeds_from_the_command_line_and_a_second_run_has_nothing_left()
     {
-        if (storage != "postgres")
-        {
-            Assert.Ignore("The CLI process test runs once, over PostgreSQL.");
-        }
-
         await using (var openAiHost = Host("text-embedding-3-small"))
         {
             using var writer = openAiHost.CreateClient();
@@ -196,12 +191,17 @@ public sealed class ReindexTests(string storage)
             }
         }
 
-        var env = new Dictionary<string, string?>
+        var env = new Dictionary<string, string?> { ["ENGRAMIA_STORAGE"] = storage, ["ENGRAMIA_EMBEDDING_MODEL"] = "local" };
+        if (storage == "postgres")
         {
-            ["ENGRAMIA_STORAGE"] = "postgres",
-            ["ENGRAMIA_DATABASE_URL"] = ApiTestSetup.Database.ConnectionString,
-            ["ENGRAMIA_EMBEDDING_MODEL"] = "local",
-        };
+            env["ENGRAMIA_DATABASE_URL"] = ApiTestSetup.Database.ConnectionString;
+        }
+        else
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            env["ENGRAMIA_DATA_PATH"] = _sqlitePath;
+        }
+
         var dry = await ApiProcess.RunAsync(env, "db", "reindex", "--dry-run");
         var run = await ApiProcess.RunAsync(env, "db", "reindex", "--batch", "2");
         var rerun = await ApiProcess.RunAsync(env, "db", "reindex");
