@@ -1,5 +1,4 @@
 using Engramia.Api.Jobs;
-using Engramia.Application.Jobs.Async;
 using Engramia.Application.Memory.Reindex;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -14,20 +13,17 @@ namespace Engramia.Api.Controllers;
 /// </summary>
 [ApiController]
 [Route("v1/admin/reindex")]
-public sealed class ReindexController(ISender sender, AsyncSubmission submission) : ControllerBase
+public sealed class ReindexController(ISender sender) : ControllerBase
 {
     [EndpointSummary("Re-embed the scope's patterns whose vector is of another model; always async (dry_run answers at once).")]
     [HttpPost]
-    public async Task<ReindexResult> Reindex(
+    public async Task<ActionResult<ReindexResult>> Reindex(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReindexCommand? command,
         CancellationToken cancellationToken)
     {
         command ??= new ReindexCommand();
-        if (!command.DryRun && !submission.IsRequested)
-        {
-            submission.Request(RespondAsyncFilter.ParseMaxSeconds(Request.Headers[RespondAsyncFilter.MaxExecutionHeader].ToString()));
-        }
-
-        return await sender.Send(command, cancellationToken);
+        return command.DryRun
+            ? await sender.Send(command, cancellationToken)
+            : await this.SubmitAsync(sender, command, cancellationToken);
     }
 }

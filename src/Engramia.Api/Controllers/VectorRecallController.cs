@@ -1,3 +1,4 @@
+using Engramia.Api.Jobs;
 using Engramia.Application.Memory.VectorRecall;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -15,8 +16,8 @@ public sealed class VectorRecallController(ISender sender) : ControllerBase
 {
     [EndpointSummary("recall@k of the vector search against an exact scan of the scope; sets engramia_vector_recall_ratio; async-capable.")]
     [HttpPost]
-    public async Task<VectorRecallResult> Measure(
+    public async Task<ActionResult<VectorRecallResult>> Measure(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] MeasureVectorRecallCommand? command,
         CancellationToken cancellationToken) =>
-        await sender.Send(command ?? new MeasureVectorRecallCommand(), cancellationToken);
+        await this.SendOrSubmitAsync(sender, command ?? new MeasureVectorRecallCommand(), cancellationToken);
 }

@@ -27,9 +27,15 @@ public static class RespondAsync
             return await sender.Send(command, cancellationToken);
         }
 
-        var submission = new SubmitJobCommand(command, ParseMaxSeconds(request.Headers[MaxExecutionHeader].ToString()));
-        var job = await sender.Send(submission, cancellationToken);
         controller.Response.Headers["Preference-Applied"] = Preference;
+        return await controller.SubmitAsync(sender, command, cancellationToken);
+    }
+
+    /// <summary>Always a job (for actions that are never run inline): 202 with the job's id and <c>Location</c>.</summary>
+    public static async Task<ActionResult> SubmitAsync(this ControllerBase controller, ISender sender, IMessage command, CancellationToken cancellationToken)
+    {
+        var submission = new SubmitJobCommand(command, ParseMaxSeconds(controller.Request.Headers[MaxExecutionHeader].ToString()));
+        var job = await sender.Send(submission, cancellationToken);
         return controller.Accepted($"/v1/jobs/{job.JobId}", job);
     }
 
