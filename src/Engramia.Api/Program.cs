@@ -8,7 +8,6 @@ using Engramia.Api.Operations;
 using Engramia.Application;
 using Engramia.Infrastructure;
 using Engramia.Infrastructure.Configuration;
-using Microsoft.Extensions.Options;
 
 // One binary: `db …` / `keys …` run the operator CLI and exit; anything else serves HTTP.
 if (CliApp.Handles(args))
@@ -52,9 +51,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ex is OptionsValidationException or InvalidSettingException)
+catch (Exception ex) when (EnvironmentOptions.Describe(ex) is { } message)
 {
-    var message = ex is OptionsValidationException ove ? string.Join(Environment.NewLine, ove.Failures) : ex.Message;
     await Console.Error.WriteLineAsync($"FATAL: invalid configuration: {message}");
     return 1;
 }

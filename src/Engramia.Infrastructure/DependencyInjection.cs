@@ -1,7 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Microsoft.Extensions.Logging;
 using Engramia.Application.Memory.Common;
-using Engramia.Domain.Memory.Algorithms;
 using Engramia.Domain.Ports;
 using Engramia.Infrastructure.Auth;
 using Engramia.Infrastructure.Ai;
@@ -102,15 +101,7 @@ public static class DependencyInjection
         {
             services.AddSingleton(sp => sp.GetRequiredService<AiProviders>().Llm!);
         }
-        services.AddSingleton(new MemorySettings
-        {
-            Redaction = configuration.DefaultOnFlag("ENGRAMIA_REDACTION"),
-            MaxLlmResponse = configuration.Int("ENGRAMIA_MAX_LLM_RESPONSE", MemoryConstants.DefaultLlmResponseCap, min: 1),
-            ProjectQuotaShare = configuration.Double("ENGRAMIA_PROJECT_QUOTA_PCT", MemoryConstants.DefaultProjectQuotaShare, min: 0.0, max: 1.0),
-            ExportConcurrency = configuration.Int("ENGRAMIA_EXPORT_CONCURRENCY", 2, min: 1),
-            HybridRecall = configuration.Flag("ENGRAMIA_HYBRID_RECALL"),
-            HybridLexicalWeight = configuration.Double("ENGRAMIA_HYBRID_LEXICAL_WEIGHT", MemoryConstants.DefaultHybridLexicalWeight, min: 0.0, max: 10.0),
-        });
+        services.AddEnvironmentSettings<MemorySettings>(configuration, MemorySettingsReader.Read);
         services.AddScoped<IScopeWriteLock, ScopeWriteLock>();
         services.AddScoped<INearDuplicateLookup, NearDuplicateLookup>();
     }

@@ -38,9 +38,8 @@ public static class CliApp
             // itself and the FATAL line below is never written.
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is OptionsValidationException or InvalidSettingException)
+        catch (Exception ex) when (EnvironmentOptions.Describe(ex) is { } message)
         {
-            var message = ex is OptionsValidationException ove ? string.Join(Environment.NewLine, ove.Failures) : ex.Message;
             await Console.Error.WriteLineAsync($"FATAL: invalid configuration: {message}");
             return 1;
         }

@@ -39,4 +39,24 @@ public sealed class StartupValidationTests
             Assert.That(result.Stderr, Does.Contain("ENGRAMIA_PORT"));
         });
     }
+
+    /// <summary>Every bad variable of the settings read as options is named in one FATAL message, not only the first.</summary>
+    [Test]
+    public async Task Several_invalid_memory_settings_are_all_named_in_one_refusal()
+    {
+        var result = await ApiProcess.RunAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_PROJECT_QUOTA_PCT"] = "1.5",
+            ["ENGRAMIA_EXPORT_CONCURRENCY"] = "two",
+            ["ENGRAMIA_DATA_PATH"] = Path.Combine(Path.GetTempPath(), "engramia-settings-" + Guid.NewGuid().ToString("N")),
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Stderr, Does.StartWith("FATAL: invalid configuration: "));
+            Assert.That(result.Stderr, Does.Contain("ENGRAMIA_PROJECT_QUOTA_PCT='1.5' is invalid: expected a number between 0 and 1."));
+            Assert.That(result.Stderr, Does.Contain("ENGRAMIA_EXPORT_CONCURRENCY='two' is invalid"));
+        });
+    }
 }
