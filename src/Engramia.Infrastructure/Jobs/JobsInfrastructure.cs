@@ -17,19 +17,19 @@ public static class JobsInfrastructure
     /// <summary>The durable queue, the job caller resolver and the worker settings (invalid values stop start-up, naming the variable).</summary>
     public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(ReadOptions(configuration));
+        services.AddEnvironmentSettings<JobOptions>(configuration, Read);
         services.AddScoped<IJobQueue, JobQueue>();
         services.AddScoped<IJobPrincipalResolver, JobPrincipalResolver>();
         return services;
     }
 
-    public static JobOptions ReadOptions(IConfiguration configuration) => new()
+    public static void Read(JobOptions options, SettingsReader env)
     {
-        WorkerEnabled = configuration.Flag(WorkerVariable, fallback: true),
-        PollInterval = TimeSpan.FromSeconds(configuration.Double(PollIntervalVariable, 2.0, min: 0.01, max: 86_400)),
-        MaxConcurrent = configuration.Int(MaxConcurrentVariable, 3, min: 1, max: 256),
-        Lease = TimeSpan.FromSeconds(configuration.Double(LeaseVariable, 60, min: 1, max: 86_400)),
-        RetentionDays = configuration.Int(RetentionVariable, 30, min: 0, max: 36_500),
-        MaxPendingPerTenant = configuration.Int(MaxPendingVariable, 100, min: 1, max: 1_000_000),
-    };
+        options.WorkerEnabled = env.Flag(WorkerVariable, fallback: true);
+        options.PollInterval = TimeSpan.FromSeconds(env.Double(PollIntervalVariable, 2.0, min: 0.01, max: 86_400));
+        options.MaxConcurrent = env.Int(MaxConcurrentVariable, 3, min: 1, max: 256);
+        options.Lease = TimeSpan.FromSeconds(env.Double(LeaseVariable, 60, min: 1, max: 86_400));
+        options.RetentionDays = env.Int(RetentionVariable, 30, min: 0, max: 36_500);
+        options.MaxPendingPerTenant = env.Int(MaxPendingVariable, 100, min: 1, max: 1_000_000);
+    }
 }

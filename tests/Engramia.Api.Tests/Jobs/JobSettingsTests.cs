@@ -1,5 +1,7 @@
 using Engramia.Api.Jobs;
 using Engramia.Api.Tests.Infrastructure;
+using Engramia.Application.Jobs.Execution;
+using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Microsoft.Extensions.Configuration;
 
@@ -29,7 +31,7 @@ public sealed class JobSettingsTests
     [Test]
     public void Defaults_match_the_upstream_worker()
     {
-        var options = JobsInfrastructure.ReadOptions(new ConfigurationBuilder().Build());
+        var options = EnvironmentOptions.ReadNow<JobOptions>(new ConfigurationBuilder().Build(), JobsInfrastructure.Read);
 
         Assert.Multiple(() =>
         {

@@ -1,7 +1,9 @@
+using Engramia.Application.Common.Settings;
+
 namespace Engramia.Application.Jobs.Execution;
 
-/// <summary>Worker settings (<c>ENGRAMIA_JOB_*</c>, read once at start-up by Infrastructure).</summary>
-public sealed class JobOptions
+/// <summary>Worker settings (<c>ENGRAMIA_JOB_*</c>, read once at start-up by Infrastructure as options).</summary>
+public sealed class JobOptions : EnvironmentSettings
 {
     /// <summary><c>ENGRAMIA_JOB_WORKER</c>: run the worker in this process (default on; off for API-only replicas).</summary>
     public bool WorkerEnabled { get; set; } = true;
