@@ -1,5 +1,6 @@
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Infrastructure.Configuration;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -16,8 +17,8 @@ public static class McpSetup
 
     public static IServiceCollection AddEngramiaMcp(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = McpSettings.From(configuration);
-        services.AddSingleton(settings);
+        services.AddEnvironmentSettings<McpSettings>(configuration, McpSettings.Read);
+        var settings = EnvironmentOptions.ReadNow<McpSettings>(configuration, McpSettings.Read);
         if (!settings.Enabled)
         {
             return services;

@@ -10,6 +10,9 @@ namespace Engramia.Infrastructure.Configuration;
 /// </summary>
 public sealed class SettingsReader(IConfiguration configuration, EnvironmentSettings target)
 {
+    /// <summary><c>ENGRAMIA_ENV</c>, for defaults that differ in production.</summary>
+    public DeploymentEnvironment Deployment => DeploymentEnvironment.From(configuration);
+
     public string? Text(string name) => configuration.Text(name);
 
     public bool Flag(string name, bool fallback = false) => configuration.Flag(name, fallback);
