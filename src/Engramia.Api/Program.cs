@@ -36,6 +36,7 @@ try
         .AddEngramiaMcp(builder.Configuration);
 
     var app = builder.Build();
+    app.Services.ValidateSettings();
     await EmbeddedDatabase.PrepareAsync(app.Services);
 
     app.UseOperationsEdge();

@@ -7,7 +7,6 @@ using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Jobs.Execution;
 using Engramia.Infrastructure;
 using Engramia.Infrastructure.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Engramia.Api.Cli;
 
@@ -60,8 +59,7 @@ public static class CliApp
         services.AddSingleton<IEngramiaMetrics, EngramiaMetrics>();
         services.AddScoped<IProgressReporter, ConsoleProgress>();
         var provider = services.BuildServiceProvider(validateScopes: true);
-        // Resolving the options runs the same validators as the web host's ValidateOnStart.
-        _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        provider.ValidateSettings();
         return provider;
     }
 }

@@ -6,6 +6,7 @@ using Engramia.Api.Operations.RateLimiting;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Observability;
 using Engramia.Infrastructure.Ai;
+using Engramia.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -28,9 +29,10 @@ public static class OperationsSetup
 
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
-        var settings = OperationsSettings.From(builder.Configuration);
         var services = builder.Services;
-        services.AddSingleton(settings);
+        services.AddEnvironmentSettings<OperationsSettings>(builder.Configuration, OperationsSettings.Read);
+        // Decisions about which services exist are taken now, from the same reading.
+        var settings = EnvironmentOptions.ReadNow<OperationsSettings>(builder.Configuration, OperationsSettings.Read);
         services.AddSingleton<RedisConnection>();
         builder.WebHost.ConfigureKestrel(RequestSizeLimits.ConfigureKestrel);
 

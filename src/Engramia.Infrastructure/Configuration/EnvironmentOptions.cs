@@ -33,6 +33,13 @@ public static class EnvironmentOptions
     }
 
     /// <summary>
+    /// Runs every <c>ValidateOnStart</c> validator now: a bad setting stops the process before it
+    /// prepares its database (the host itself would check only when it starts), and the CLI, which has
+    /// no host, checks the same settings.
+    /// </summary>
+    public static void ValidateSettings(this IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
+
+    /// <summary>
     /// The FATAL line's text when start-up failed on configuration: an invalid setting, one options
     /// validation, or several (<c>ValidateOnStart</c> aggregates them); null for any other failure.
     /// </summary>

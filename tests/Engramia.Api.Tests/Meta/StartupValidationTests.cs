@@ -59,4 +59,25 @@ public sealed class StartupValidationTests
             Assert.That(result.Stderr, Does.Contain("ENGRAMIA_EXPORT_CONCURRENCY='two' is invalid"));
         });
     }
+
+    [Test]
+    public async Task Bad_settings_of_different_groups_are_named_together_before_the_data_directory_is_made()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "engramia-settings-" + Guid.NewGuid().ToString("N"));
+        var result = await ApiProcess.RunAsync(new Dictionary<string, string?>
+        {
+            ["ENGRAMIA_RATE_LIMIT_DEFAULT"] = "sixty",
+            ["ENGRAMIA_JOB_MAX_CONCURRENT"] = "0",
+            ["ENGRAMIA_DATA_PATH"] = dataPath,
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Stderr, Does.StartWith("FATAL: invalid configuration: "));
+            Assert.That(result.Stderr, Does.Contain("ENGRAMIA_RATE_LIMIT_DEFAULT='sixty' is invalid"));
+            Assert.That(result.Stderr, Does.Contain("ENGRAMIA_JOB_MAX_CONCURRENT='0' is invalid"));
+            Assert.That(Directory.Exists(dataPath), Is.False, "refused before the embedded database was prepared");
+        });
+    }
 }
