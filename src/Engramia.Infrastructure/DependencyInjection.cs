@@ -24,9 +24,9 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        var storage = StorageOptions.From(configuration);
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddOptions<StorageOptions>().Configure(o => o.CopyFrom(storage)).ValidateOnStart();
+        services.AddEnvironmentSettings<StorageOptions>(configuration, StorageOptions.Read);
+        var storage = EnvironmentOptions.ReadNow<StorageOptions>(configuration, StorageOptions.Read);
 
         if (storage.Kind == StorageKind.Postgres)
         {

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Engramia.Application.Common.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Engramia.Infrastructure.Configuration;
@@ -11,9 +11,10 @@ public enum StorageKind
 
 /// <summary>
 /// <c>ENGRAMIA_STORAGE</c> (default <c>postgres</c> when <c>ENGRAMIA_DATABASE_URL</c> is set, else <c>sqlite</c>),
-/// <c>ENGRAMIA_DATABASE_URL</c>, <c>ENGRAMIA_DATA_PATH</c>.
+/// <c>ENGRAMIA_DATABASE_URL</c>, <c>ENGRAMIA_DATA_PATH</c>. The kind is also read while the services
+/// are composed (it decides the provider); <see cref="StorageOptionsValidator"/> checks the combination.
 /// </summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : EnvironmentSettings
 {
     public const string StorageVariable = "ENGRAMIA_STORAGE";
     public const string DatabaseUrlVariable = "ENGRAMIA_DATABASE_URL";
@@ -32,16 +33,13 @@ public sealed class StorageOptions
 
     public string SqliteFile => Path.GetFullPath(Path.Combine(DataPath, "engramia.db"));
 
-    public static StorageOptions From(IConfiguration config)
+    public static void Read(StorageOptions options, SettingsReader env)
     {
-        var options = new StorageOptions
-        {
-            DatabaseUrl = config.Text(DatabaseUrlVariable),
-            DataPath = config.Text(DataPathVariable) ?? "./engramia_data",
-        };
+        options.DatabaseUrl = env.Text(DatabaseUrlVariable);
+        options.DataPath = env.Text(DataPathVariable) ?? "./engramia_data";
         // Unset storage with a database URL means PostgreSQL: the runbook's .env sets only the URL,
         // and silently keeping data in a local SQLite file would lose it with the container.
-        switch (config.Text(StorageVariable)?.ToLowerInvariant() ?? (options.DatabaseUrl is null ? "sqlite" : "postgres"))
+        switch (env.Text(StorageVariable)?.ToLowerInvariant() ?? (options.DatabaseUrl is null ? "sqlite" : "postgres"))
         {
             case "sqlite":
                 options.Kind = StorageKind.Sqlite;
@@ -50,19 +48,9 @@ public sealed class StorageOptions
                 options.Kind = StorageKind.Postgres;
                 break;
             default:
-                options.UnsupportedKind = config.Text(StorageVariable);
+                options.UnsupportedKind = env.Text(StorageVariable);
                 break;
         }
-
-        return options;
-    }
-
-    public void CopyFrom(StorageOptions other)
-    {
-        Kind = other.Kind;
-        UnsupportedKind = other.UnsupportedKind;
-        DatabaseUrl = other.DatabaseUrl;
-        DataPath = other.DataPath;
     }
 
     /// <summary>The Npgsql connection string, from a <c>postgresql://</c> URL or an Npgsql string as given.</summary>
