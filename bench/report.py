@@ -50,5 +50,6 @@ for n in sorted({r["patterns_in_db"] for r in rows}):
             ratio = f"p50 = {r['p50_ms'] / learn_floor:.2f} × floor ({learn_floor:.2f} ms)"
         print(f"| {r['endpoint']} | {r['concurrency']} | {r['requests']} | {r['errors']} | {r['throughput_per_s']:.1f} | "
               f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {ratio} |")
+    load = next((r for r in at if r["step"] == "loadavg"), None)
     if rss:
-        print(f"\nAPI peak RSS (VmHWM): {rss['peak_rss_mb']} MB\n")
+        print(f"\nAPI peak RSS (VmHWM): {rss['peak_rss_mb']} MB" + (f"; load average after this size: {load['loadavg']}" if load else "") + "\n")

@@ -106,6 +106,7 @@ for n in "${sizes[@]}"; do
     "$bench" load --url "http://127.0.0.1:$port" --endpoint learn --concurrency "$c" --duration "$duration" --warmup "$warmup" \
       | sed "s/^{/{\"patterns_in_db\":$n,/" >> "$results" || echo "bench: learn had errors (see $out/api-$n.log)"
   done
+  echo "{\"patterns_in_db\":$n,\"step\":\"loadavg\",\"loadavg\":\"$(cut -d" " -f1-3 /proc/loadavg)\"}" >> "$results"
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
   echo "{\"patterns_in_db\":$n,\"step\":\"rss\",\"peak_rss_mb\":$((rss_kb / 1024))}" >> "$results"
   stop_api
