@@ -27,6 +27,7 @@ public abstract class EngramiaDbContext(DbContextOptions options) : DbContext(op
     public DbSet<FeedbackCluster> FeedbackClusters => Set<FeedbackCluster>();
     public DbSet<SkillRegistration> Skills => Set<SkillRegistration>();
     public DbSet<ScopeMetrics> ScopeMetrics => Set<ScopeMetrics>();
+    public DbSet<PatternCount> PatternCounts => Set<PatternCount>();
     public DbSet<RunRecord> RunRecords => Set<RunRecord>();
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Project> Projects => Set<Project>();

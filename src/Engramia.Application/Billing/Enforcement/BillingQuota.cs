@@ -1,6 +1,6 @@
-using Engramia.Application.Common;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
 using Engramia.Domain.Billing;
 using Engramia.Domain.Common;
 using Microsoft.EntityFrameworkCore;
@@ -73,7 +73,7 @@ public sealed partial class BillingQuota(
             return;
         }
 
-        var current = await db.Patterns.InScope(scope).CountAsync(cancellationToken) + additional;
+        var current = await PatternCounts.OfAsync(db, scope, cancellationToken) + additional;
         if (current >= limit)
         {
             throw new QuotaExceededException(

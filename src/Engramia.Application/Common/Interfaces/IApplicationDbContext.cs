@@ -18,6 +18,7 @@ public interface IApplicationDbContext
     DbSet<FeedbackCluster> FeedbackClusters { get; }
     DbSet<SkillRegistration> Skills { get; }
     DbSet<ScopeMetrics> ScopeMetrics { get; }
+    DbSet<PatternCount> PatternCounts { get; }
     DbSet<RunRecord> RunRecords { get; }
     DbSet<Tenant> Tenants { get; }
     DbSet<Project> Projects { get; }

@@ -4,12 +4,18 @@ namespace Engramia.Application.Memory.Common;
 public interface IPatternQuota
 {
     /// <summary>
-    /// Counts the scope's patterns. Authoritative only when called inside the transaction that holds
+    /// Reads the scope's pattern count. Authoritative only when called inside the transaction that holds
     /// the scope's write lock (<see cref="IScopeWriteLock"/>): concurrent writers then see each other's
     /// rows. On refusal that transaction is rolled back (releasing the lock) before the audit row is
     /// written and the exception thrown.
     /// </summary>
     Task EnsureCanAddAsync(int additional, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Patterns the scope may still gain under the project and key quotas (≤ 0: none); null when no
+    /// quota applies. A read without locks: callers far from every limit need not serialise.
+    /// </summary>
+    Task<int?> RoomAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Where the tenant's plan pattern limit comes from; the billing feature replaces the default (developer plan).</summary>

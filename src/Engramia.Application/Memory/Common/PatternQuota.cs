@@ -1,13 +1,29 @@
-using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Domain.Common;
-using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Memory.Common;
 
 /// <summary>Project cap (share of the plan limit) and the key's own <c>max_patterns</c>; skipped for anonymous callers.</summary>
 public sealed class PatternQuota(IApplicationDbContext db, IRequestContext context, IPlanLimits plans, MemorySettings settings, IAuditLog audit) : IPatternQuota
 {
+    public async Task<int?> RoomAsync(CancellationToken cancellationToken)
+    {
+        if (context.IsAnonymous)
+        {
+            return null;
+        }
+
+        var current = await PatternCounts.OfAsync(db, context.Scope, cancellationToken);
+        var projectCap = await ProjectCapAsync(cancellationToken);
+        int? room = projectCap is { } cap ? cap - current : null;
+        if (context.KeyMaxPatterns is { } keyMax)
+        {
+            room = Math.Min(room ?? int.MaxValue, keyMax - current);
+        }
+
+        return room;
+    }
+
     public async Task EnsureCanAddAsync(int additional, CancellationToken cancellationToken)
     {
         if (context.IsAnonymous)
@@ -16,11 +32,9 @@ public sealed class PatternQuota(IApplicationDbContext db, IRequestContext conte
         }
 
         var scope = context.Scope;
-        var current = await db.Patterns.InScope(scope).CountAsync(cancellationToken) + additional;
-        var planLimit = await plans.PatternLimitAsync(scope.TenantId, cancellationToken);
-        if (planLimit is { } limit)
+        var current = await PatternCounts.OfAsync(db, scope, cancellationToken) + additional;
+        if (await ProjectCapAsync(cancellationToken) is { } cap)
         {
-            var cap = (int)Math.Floor(limit * settings.ProjectQuotaShare);
             if (current >= cap)
             {
                 await RollBackCallerAsync(cancellationToken);
@@ -41,6 +55,12 @@ public sealed class PatternQuota(IApplicationDbContext db, IRequestContext conte
                 new Dictionary<string, object?> { ["current"] = current, ["limit"] = keyMax });
         }
     }
+
+    /// <summary>The project's share of the tenant's plan limit; null when the plan is unlimited.</summary>
+    private async Task<int?> ProjectCapAsync(CancellationToken cancellationToken) =>
+        await plans.PatternLimitAsync(context.Scope.TenantId, cancellationToken) is { } limit
+            ? (int)Math.Floor(limit * settings.ProjectQuotaShare)
+            : null;
 
     /// <summary>The refusal's audit row must outlive the caller's transaction, which is abandoned anyway.</summary>
     private async Task RollBackCallerAsync(CancellationToken cancellationToken)

@@ -13,9 +13,10 @@ namespace Engramia.Application.Memory.Learn;
 /// <summary>
 /// Learn (§3.2). The duplicate check and the write run in one transaction under locks on the new
 /// task's signature keys (any two near-duplicate tasks share one), so parallel learns of one task
-/// store it once and never lose the better score, while unrelated anonymous learns do not wait.
-/// Learns subject to a pattern quota, and learns near the 100,000 cap, also take the scope lock
-/// (always after the keys), so they never pass a quota or the cap together.
+/// store it once and never lose the better score, while unrelated learns do not wait. Learns within
+/// <see cref="NearCapMargin"/> patterns of the 100,000 cap or of a quota also take the scope lock
+/// (always after the keys), so they never pass a limit together; farther away, fewer concurrent
+/// learns than the margin cannot reach one. The scope's size is read from its trigger-kept count.
 /// </summary>
 public sealed class LearnHandler(
     IApplicationDbContext db,
@@ -28,7 +29,10 @@ public sealed class LearnHandler(
     MemorySettings settings,
     TimeProvider clock) : ICommandHandler<LearnCommand, LearnResult>
 {
-    /// <summary>Within this many patterns of the cap, concurrent learns of the scope are serialised so the cap holds exactly.</summary>
+    /// <summary>
+    /// Within this many patterns of the cap or a quota, concurrent learns of the scope are serialised
+    /// so the limit holds exactly (far more than the connection pool lets run at once).
+    /// </summary>
     private const int NearCapMargin = 1_000;
 
     public async ValueTask<LearnResult> Handle(LearnCommand request, CancellationToken cancellationToken)
@@ -49,20 +53,15 @@ public sealed class LearnHandler(
         // Learns that could be near-duplicates of each other share a signature key and run one
         // after the other; unrelated learns of the scope run in parallel.
         await scopeLock.AcquireKeysAsync(scope, signature.LockKeys, cancellationToken);
-        var scopeLocked = !context.IsAnonymous;
-        if (scopeLocked)
+        var count = await PatternCounts.OfAsync(db, scope, cancellationToken);
+        var room = Math.Min(MemoryConstants.PatternHardCap - count, await quota.RoomAsync(cancellationToken) ?? int.MaxValue);
+        if (room <= NearCapMargin)
         {
-            // The authoritative quota check: quotas count the whole scope, so it is serialised.
+            // Close to a limit the count must not race: the whole scope is serialised (after the keys,
+            // always in that order) and the quota check is authoritative.
             await scopeLock.AcquireAsync(scope, cancellationToken);
             await quota.EnsureCanAddAsync(0, cancellationToken);
-        }
-
-        var count = await CountAsync(scope, cancellationToken);
-        if (!scopeLocked && count >= MemoryConstants.PatternHardCap - NearCapMargin)
-        {
-            // Close to the cap the count must not race: the whole scope is serialised (after the keys, always in that order).
-            await scopeLock.AcquireAsync(scope, cancellationToken);
-            count = await CountAsync(scope, cancellationToken);
+            count = await PatternCounts.OfAsync(db, scope, cancellationToken);
         }
 
         if (count >= MemoryConstants.PatternHardCap)
@@ -142,9 +141,6 @@ public sealed class LearnHandler(
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .FirstOrDefault(c => TextSimilarity.Jaccard(TextSimilarity.Words(c.Task), signature.Words) >= MemoryConstants.LearnDuplicateJaccard);
     }
-
-    private Task<int> CountAsync(Domain.Common.Scope scope, CancellationToken cancellationToken) =>
-        db.Patterns.InScope(scope).CountAsync(cancellationToken);
 
     /// <summary>The task and design as stored: with redaction on, secrets and personal data are masked in both.</summary>
     private (string Task, string Design, bool Redacted) Clean(LearnCommand request)

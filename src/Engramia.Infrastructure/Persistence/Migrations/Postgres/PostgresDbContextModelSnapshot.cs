@@ -606,6 +606,25 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Engramia.Domain.Memory.PatternCount", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("text")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("Patterns")
+                        .HasColumnType("integer")
+                        .HasColumnName("patterns");
+
+                    b.HasKey("TenantId", "ProjectId");
+
+                    b.ToTable("pattern_counts", (string)null);
+                });
+
             modelBuilder.Entity("Engramia.Domain.Memory.RunRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -592,6 +592,25 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Engramia.Domain.Memory.PatternCount", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("Patterns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("patterns");
+
+                    b.HasKey("TenantId", "ProjectId");
+
+                    b.ToTable("pattern_counts", (string)null);
+                });
+
             modelBuilder.Entity("Engramia.Domain.Memory.RunRecord", b =>
                 {
                     b.Property<long>("Id")
