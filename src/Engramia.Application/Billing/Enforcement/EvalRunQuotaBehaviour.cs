@@ -1,7 +1,6 @@
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
 using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Application.Billing.Enforcement;
 
@@ -11,7 +10,7 @@ namespace Engramia.Application.Billing.Enforcement;
 /// concurrent requests cannot overshoot the limit. A carried run (a respond-async submission) is only
 /// checked: the unit is taken when the job sends the command itself through this pipeline.
 /// </summary>
-public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext context, IServiceProvider services)
+public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext context, BillingQuota quota)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -22,7 +21,6 @@ public sealed class EvalRunQuotaBehaviour<TMessage, TResponse>(IRequestContext c
             return await next(message, cancellationToken);
         }
 
-        var quota = services.GetRequiredService<BillingQuota>();
         var tenantId = context.Scope.TenantId;
         var reserve = metered.MeterOnSuccess && message is not ICarriesCommand;
         await quota.CheckEvalRunAsync(tenantId, reserve, cancellationToken);

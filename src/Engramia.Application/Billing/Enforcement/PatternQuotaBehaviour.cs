@@ -1,12 +1,11 @@
 using Engramia.Application.Common.Behaviours;
 using Engramia.Application.Common.Interfaces;
 using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Engramia.Application.Billing.Enforcement;
 
 /// <summary>Status gate and plan pattern limit for <see cref="IPatternWrite"/> requests (carried ones too); skipped for anonymous callers.</summary>
-public sealed class PatternQuotaBehaviour<TMessage, TResponse>(IRequestContext context, IServiceProvider services)
+public sealed class PatternQuotaBehaviour<TMessage, TResponse>(IRequestContext context, BillingQuota quota)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -14,7 +13,6 @@ public sealed class PatternQuotaBehaviour<TMessage, TResponse>(IRequestContext c
     {
         if (message.RulesSubject() is IPatternWrite write && !context.IsAnonymous)
         {
-            var quota = services.GetRequiredService<BillingQuota>();
             await quota.CheckPatternsAsync(context.Scope, write.AdditionalPatterns, cancellationToken);
         }
 
