@@ -7,8 +7,10 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
     /// <summary>
     /// Each scope's pattern count, kept by triggers on memory_data so learn and import read one row
     /// instead of counting the scope: statement-level for inserts and deletes (one update per scope
-    /// per statement, also for COPY and bulk deletes), row-level only for the rare update that moves
-    /// a pattern to another scope. The backfill runs with writes to memory_data blocked, so no insert
+    /// per statement, also for COPY and bulk deletes) and for updates (net change per scope, written
+    /// only when a statement moved rows between scopes). Row-level triggers would update one counter
+    /// row once per pattern in a bulk statement, each update walking the versions the transaction
+    /// left before it (quadratic: a 900,000-row move did not finish in ten minutes). The backfill runs with writes to memory_data blocked, so no insert
     /// falls between the count and the triggers.
     /// </summary>
     public partial class PatternCounts : Migration
@@ -49,11 +51,14 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                                  END $$;
                                  """);
             migrationBuilder.Sql("""
-                                 CREATE FUNCTION engramia_count_pattern_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+                                 CREATE FUNCTION engramia_count_patterns_moved() RETURNS trigger LANGUAGE plpgsql AS $$
                                  BEGIN
-                                     UPDATE pattern_counts SET patterns = patterns - 1 WHERE tenant_id = OLD.tenant_id AND project_id = OLD.project_id;
-                                     INSERT INTO pattern_counts (tenant_id, project_id, patterns) VALUES (NEW.tenant_id, NEW.project_id, 1)
-                                     ON CONFLICT (tenant_id, project_id) DO UPDATE SET patterns = pattern_counts.patterns + 1;
+                                     INSERT INTO pattern_counts (tenant_id, project_id, patterns)
+                                     SELECT tenant_id, project_id, sum(n) FROM (
+                                         SELECT tenant_id, project_id, -1 AS n FROM removed_rows
+                                         UNION ALL SELECT tenant_id, project_id, 1 FROM added_rows) d
+                                     GROUP BY tenant_id, project_id HAVING sum(n) <> 0
+                                     ON CONFLICT (tenant_id, project_id) DO UPDATE SET patterns = pattern_counts.patterns + EXCLUDED.patterns;
                                      RETURN NULL;
                                  END $$;
                                  """);
@@ -66,9 +71,8 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
                                  REFERENCING OLD TABLE AS removed_rows FOR EACH STATEMENT EXECUTE FUNCTION engramia_count_patterns_removed();
                                  """);
             migrationBuilder.Sql("""
-                                 CREATE TRIGGER memory_data_count_move AFTER UPDATE OF tenant_id, project_id ON memory_data FOR EACH ROW
-                                 WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.project_id IS DISTINCT FROM NEW.project_id)
-                                 EXECUTE FUNCTION engramia_count_pattern_moved();
+                                 CREATE TRIGGER memory_data_count_move AFTER UPDATE ON memory_data
+                                 REFERENCING OLD TABLE AS removed_rows NEW TABLE AS added_rows FOR EACH STATEMENT EXECUTE FUNCTION engramia_count_patterns_moved();
                                  """);
             migrationBuilder.Sql("INSERT INTO pattern_counts (tenant_id, project_id, patterns) SELECT tenant_id, project_id, count(*) FROM memory_data GROUP BY tenant_id, project_id;");
         }
@@ -79,7 +83,7 @@ namespace Engramia.Infrastructure.Persistence.Migrations.Postgres
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS memory_data_count_move ON memory_data;");
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS memory_data_count_delete ON memory_data;");
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS memory_data_count_insert ON memory_data;");
-            migrationBuilder.Sql("DROP FUNCTION IF EXISTS engramia_count_pattern_moved();");
+            migrationBuilder.Sql("DROP FUNCTION IF EXISTS engramia_count_patterns_moved();");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS engramia_count_patterns_removed();");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS engramia_count_patterns_added();");
             migrationBuilder.DropTable(
