@@ -80,11 +80,27 @@ public sealed class TestDatabase
     public PostgresDbContext CreateContext() =>
         new(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(ConnectionString, o => o.UseVector()).Options);
 
+    /// <summary>
+    /// Empties every table. A shared host's write-behind reuse boost from the previous test may still
+    /// be updating patterns: its row locks and the reset's deletes can meet in opposite orders, and
+    /// PostgreSQL then aborts one side (40P01). The reset is idempotent, so it runs again.
+    /// </summary>
     public async Task ResetAsync()
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await _respawner!.ResetAsync(connection);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString);
+                await connection.OpenAsync();
+                await _respawner!.ResetAsync(connection);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(50 * attempt);
+            }
+        }
     }
 
     private async Task EnsureCreatedAsync()

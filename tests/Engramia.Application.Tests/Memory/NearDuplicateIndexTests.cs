@@ -1,7 +1,6 @@
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
 using Engramia.Domain.Memory.Algorithms;
-using Engramia.Infrastructure.Persistence;
 using Engramia.Infrastructure.Persistence.Dedup;
 using Engramia.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -14,39 +13,9 @@ namespace Engramia.Application.Tests.Memory;
 /// </summary>
 [TestFixture("postgres")]
 [TestFixture("sqlite")]
-public sealed class NearDuplicateIndexTests(string provider)
+public sealed class NearDuplicateIndexTests(string provider) : BothStoresFixture(provider)
 {
     private static readonly Scope Scope = new("tenant-dedup", "p1");
-    private EngramiaDbContext _db = null!;
-    private string? _sqliteFile;
-
-    [SetUp]
-    public async Task CreateStoreAsync()
-    {
-        if (provider == "postgres")
-        {
-            var database = ApplicationTestSetup.Database;
-            await database.ResetAsync();
-            _db = database.CreateContext();
-        }
-        else
-        {
-            _sqliteFile = Path.Combine(Path.GetTempPath(), $"engramia-dedup-{Guid.NewGuid():N}.db");
-            _db = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={_sqliteFile}").Options);
-            await _db.Database.MigrateAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task DisposeStoreAsync()
-    {
-        await _db.DisposeAsync();
-        if (_sqliteFile is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(_sqliteFile);
-        }
-    }
 
     [Test]
     public async Task Database_lookup_selects_what_the_scan_selects_including_rows_without_a_signature()
@@ -57,13 +26,13 @@ public sealed class NearDuplicateIndexTests(string provider)
         var unsigned = stored.Where((_, i) => i % 17 == 0).Select(s => s.Key).ToList();
         await ForgetSignaturesAsync(unsigned);
 
-        var lookup = new NearDuplicateLookup(_db);
+        var lookup = new NearDuplicateLookup(Db);
         var queries = Enumerable.Range(0, 1_000).Select(_ => generator.Next()).ToList();
         var duplicates = await AssertSameSelectionAsync(lookup, stored, queries);
         Assert.That(duplicates, Is.GreaterThan(100), "the sample must contain many near-duplicates");
 
-        Assert.That(await new DedupSignatureBackfill(_db).RunAsync(7, CancellationToken.None), Is.EqualTo(unsigned.Count));
-        Assert.That(await _db.Patterns.CountAsync(p => EF.Property<long?>(p, "WordSetHash") == null), Is.Zero);
+        Assert.That(await new DedupSignatureBackfill(Db).RunAsync(7, CancellationToken.None), Is.EqualTo(unsigned.Count));
+        Assert.That(await Db.Patterns.CountAsync(p => EF.Property<long?>(p, "WordSetHash") == null), Is.Zero);
         await AssertSameSelectionAsync(lookup, stored, queries.Take(300).ToList());
     }
 
@@ -75,11 +44,11 @@ public sealed class NearDuplicateIndexTests(string provider)
         await SaveAsync([("patterns/a", words)]);
         var before = await TokensAsync();
 
-        var pattern = await _db.Patterns.SingleAsync(p => p.Key == "patterns/a");
+        var pattern = await Db.Patterns.SingleAsync(p => p.Key == "patterns/a");
         pattern.Replace(new PatternContent(other, pattern.Design, pattern.SuccessScore, 0, pattern.Timestamp, pattern.Classification), DateTimeOffset.UnixEpoch);
-        await _db.SaveChangesAsync();
-        _db.ChangeTracker.Clear();
-        var lookup = new NearDuplicateLookup(_db);
+        await Db.SaveChangesAsync();
+        Db.ChangeTracker.Clear();
+        var lookup = new NearDuplicateLookup(Db);
 
         Assert.Multiple(async () =>
         {
@@ -89,7 +58,7 @@ public sealed class NearDuplicateIndexTests(string provider)
             Assert.That((await lookup.FindCandidatesAsync(Scope, DedupSignature.Of(other), CancellationToken.None)).Select(c => c.Key), Is.EqualTo(new[] { "patterns/a" }));
         });
 
-        await _db.Patterns.Where(p => p.Key == "patterns/a").ExecuteDeleteAsync();
+        await Db.Patterns.Where(p => p.Key == "patterns/a").ExecuteDeleteAsync();
         Assert.That(await TokensAsync(), Is.Empty);
     }
 
@@ -128,11 +97,11 @@ public sealed class NearDuplicateIndexTests(string provider)
     {
         foreach (var (key, task) in patterns)
         {
-            _db.Patterns.Add(Pattern.Create(Scope, key, new PatternContent(task, "{}", 1.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
+            Db.Patterns.Add(Pattern.Create(Scope, key, new PatternContent(task, "{}", 1.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
         }
 
-        await _db.SaveChangesAsync();
-        _db.ChangeTracker.Clear();
+        await Db.SaveChangesAsync();
+        Db.ChangeTracker.Clear();
     }
 
     /// <summary>What a row older than the signature migration (or written around EF Core) looks like.</summary>
@@ -140,10 +109,10 @@ public sealed class NearDuplicateIndexTests(string provider)
     {
         foreach (var key in keys)
         {
-            await _db.Database.ExecuteSqlInterpolatedAsync($"UPDATE memory_data SET word_count = NULL, word_set_hash = NULL WHERE key = {key}");
-            await _db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM pattern_dedup_tokens WHERE key = {key}");
+            await Db.Database.ExecuteSqlInterpolatedAsync($"UPDATE memory_data SET word_count = NULL, word_set_hash = NULL WHERE key = {key}");
+            await Db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM pattern_dedup_tokens WHERE key = {key}");
         }
     }
 
-    private Task<List<long>> TokensAsync() => _db.Set<PatternDedupToken>().Select(t => t.Token).ToListAsync();
+    private Task<List<long>> TokensAsync() => Db.Set<PatternDedupToken>().Select(t => t.Token).ToListAsync();
 }

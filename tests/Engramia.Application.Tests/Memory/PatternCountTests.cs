@@ -1,6 +1,5 @@
 using Engramia.Domain.Common;
 using Engramia.Domain.Memory;
-using Engramia.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Tests.Memory;
@@ -12,39 +11,10 @@ namespace Engramia.Application.Tests.Memory;
 /// </summary>
 [TestFixture("postgres")]
 [TestFixture("sqlite")]
-public sealed class PatternCountTests(string provider)
+public sealed class PatternCountTests(string provider) : BothStoresFixture(provider)
 {
     private static readonly Scope First = new("tenant-count", "p1");
     private static readonly Scope Second = new("tenant-count", "p2");
-    private EngramiaDbContext _db = null!;
-    private string? _sqliteFile;
-
-    [SetUp]
-    public async Task CreateStoreAsync()
-    {
-        if (provider == "postgres")
-        {
-            await ApplicationTestSetup.Database.ResetAsync();
-            _db = ApplicationTestSetup.Database.CreateContext();
-        }
-        else
-        {
-            _sqliteFile = Path.Combine(Path.GetTempPath(), $"engramia-count-{Guid.NewGuid():N}.db");
-            _db = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={_sqliteFile}").Options);
-            await _db.Database.MigrateAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task DisposeStoreAsync()
-    {
-        await _db.DisposeAsync();
-        if (_sqliteFile is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(_sqliteFile);
-        }
-    }
 
     [Test]
     public async Task The_count_follows_every_write_to_the_patterns()
@@ -53,14 +23,14 @@ public sealed class PatternCountTests(string provider)
         await AddAsync(Second, 0, 7);
         await AssertCountsMatchRowsAsync("after inserts");
 
-        await _db.Patterns.Where(p => p.ProjectId == First.ProjectId && p.Key == Key(3)).ExecuteDeleteAsync();
-        await _db.Patterns.Where(p => p.Key.CompareTo(Key(5)) < 0).ExecuteDeleteAsync();
+        await Db.Patterns.Where(p => p.ProjectId == First.ProjectId && p.Key == Key(3)).ExecuteDeleteAsync();
+        await Db.Patterns.Where(p => p.Key.CompareTo(Key(5)) < 0).ExecuteDeleteAsync();
         await AssertCountsMatchRowsAsync("after deletes across scopes");
 
-        var pattern = await _db.Patterns.FirstAsync(p => p.ProjectId == First.ProjectId && p.Key == Key(10));
+        var pattern = await Db.Patterns.FirstAsync(p => p.ProjectId == First.ProjectId && p.Key == Key(10));
         pattern.Replace(new PatternContent("replaced task", "{}", 2.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch);
-        await _db.SaveChangesAsync();
-        await _db.Database.ExecuteSqlRawAsync("UPDATE memory_data SET project_id = 'p2' WHERE project_id = 'p1' AND key > 'patterns/00000020'");
+        await Db.SaveChangesAsync();
+        await Db.Database.ExecuteSqlRawAsync("UPDATE memory_data SET project_id = 'p2' WHERE project_id = 'p1' AND key > 'patterns/00000020'");
         await AssertCountsMatchRowsAsync("after a replacement and a move");
 
         Assert.That(await CountAsync(First), Is.EqualTo(25 - 1 - 4 - 4));
@@ -73,19 +43,19 @@ public sealed class PatternCountTests(string provider)
     {
         for (var i = from; i < from + count; i++)
         {
-            _db.Patterns.Add(Pattern.Create(scope, Key(i), new PatternContent($"task number {i} of {scope.ProjectId}", "{}", 5.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
+            Db.Patterns.Add(Pattern.Create(scope, Key(i), new PatternContent($"task number {i} of {scope.ProjectId}", "{}", 5.0, 0, 0, "internal"), DateTimeOffset.UnixEpoch, null));
         }
 
-        await _db.SaveChangesAsync();
-        _db.ChangeTracker.Clear();
+        await Db.SaveChangesAsync();
+        Db.ChangeTracker.Clear();
     }
 
-    private Task<int> CountAsync(Scope scope) => Engramia.Application.Memory.Common.PatternCounts.OfAsync(_db, scope, CancellationToken.None);
+    private Task<int> CountAsync(Scope scope) => Engramia.Application.Memory.Common.PatternCounts.OfAsync(Db, scope, CancellationToken.None);
 
     private async Task AssertCountsMatchRowsAsync(string when)
     {
-        var rows = await _db.Patterns.GroupBy(p => new { p.TenantId, p.ProjectId }).Select(g => new { g.Key.TenantId, g.Key.ProjectId, Count = g.Count() }).ToListAsync();
-        var counts = await _db.PatternCounts.AsNoTracking().Where(c => c.Patterns != 0).ToListAsync();
+        var rows = await Db.Patterns.GroupBy(p => new { p.TenantId, p.ProjectId }).Select(g => new { g.Key.TenantId, g.Key.ProjectId, Count = g.Count() }).ToListAsync();
+        var counts = await Db.PatternCounts.AsNoTracking().Where(c => c.Patterns != 0).ToListAsync();
         Assert.That(
             counts.Select(c => $"{c.TenantId}/{c.ProjectId}={c.Patterns}").Order().ToList(),
             Is.EqualTo(rows.Select(r => $"{r.TenantId}/{r.ProjectId}={r.Count}").Order().ToList()),

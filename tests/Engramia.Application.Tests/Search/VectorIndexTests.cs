@@ -2,52 +2,21 @@ using Engramia.Domain.Common;
 using Engramia.Domain.Ports;
 using Engramia.Infrastructure.Persistence;
 using Engramia.Infrastructure.Persistence.Search;
-using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Application.Tests.Search;
 
 /// <summary>The same contract on both stores: scoped, dimension-safe, k hits when k exist.</summary>
 [TestFixture("postgres")]
 [TestFixture("sqlite")]
-public sealed class VectorIndexTests(string provider)
+public sealed class VectorIndexTests(string provider) : BothStoresFixture(provider)
 {
     private static readonly Scope A = new("tenant-a", "p1");
     private static readonly Scope B = new("tenant-b", "p1");
-    private EngramiaDbContext _db = null!;
     private IVectorIndex _index = null!;
-    private string? _sqliteFile;
 
     [SetUp]
-    public async Task CreateStoreAsync()
-    {
-        if (provider == "postgres")
-        {
-            var database = ApplicationTestSetup.Database;
-            await database.ResetAsync();
-            var pg = database.CreateContext();
-            _db = pg;
-            _index = new PostgresVectorIndex(pg);
-        }
-        else
-        {
-            _sqliteFile = Path.Combine(Path.GetTempPath(), $"engramia-vectors-{Guid.NewGuid():N}.db");
-            var lite = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={_sqliteFile}").Options);
-            await lite.Database.MigrateAsync();
-            _db = lite;
-            _index = new SqliteVectorIndex(lite);
-        }
-    }
-
-    [TearDown]
-    public async Task DisposeStoreAsync()
-    {
-        await _db.DisposeAsync();
-        if (_sqliteFile is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(_sqliteFile);
-        }
-    }
+    public void CreateIndex() =>
+        _index = Db is PostgresDbContext pg ? new PostgresVectorIndex(pg) : new SqliteVectorIndex((SqliteDbContext)Db);
 
     [Test]
     public async Task Search_orders_by_cosine_similarity_within_the_scope()
