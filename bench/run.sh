@@ -56,8 +56,8 @@ for n in "${sizes[@]}"; do
   echo "bench: seeding $n patterns"
   vectors=minilm; [ "$learn_only" -eq 1 ] && vectors=none
   derived=(); [ -n "$real" ] && [ "$n" -gt "$real" ] && derived=(--real "$real")
-  # Above 100,000 the index is built once after the COPY (timed), as an operator bulk-loads.
-  index_after=false; [ "$n" -gt 100000 ] && index_after=true
+  # From 100,000 on the index is built once after the COPY (timed), as an operator bulk-loads.
+  index_after=false; [ "$n" -ge 100000 ] && index_after=true
   "$bench" seed --connection "$cs" --count "$n" --cache bench/.cache --vectors "$vectors" "${derived[@]}" --index-after "$index_after" \
     | sed "s/^{/{\"patterns_in_db\":$n,\"real_vectors\":${real:-$n},/" >> "$results"
   psql -h 127.0.0.1 -p 5433 -U postgres -d "$db" -qAt -c "SELECT json_build_object('patterns_in_db',$n,'step','size','database_bytes',pg_database_size('$db'),'hnsw_384_bytes',pg_relation_size('idx_memory_embeddings_hnsw_384'))" >> "$results"
