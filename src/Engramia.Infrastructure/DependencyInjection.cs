@@ -9,6 +9,7 @@ using Engramia.Infrastructure.Billing;
 using Engramia.Infrastructure.Configuration;
 using Engramia.Infrastructure.Jobs;
 using Engramia.Infrastructure.Persistence;
+using Engramia.Infrastructure.Persistence.Counters;
 using Engramia.Infrastructure.Persistence.Dedup;
 using Engramia.Infrastructure.Persistence.Governance;
 using Engramia.Infrastructure.Persistence.Search;
@@ -51,6 +52,7 @@ public static class DependencyInjection
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<EngramiaDbContext>());
         services.AddScoped<DatabaseMigrations>();
         services.AddScoped<IScopeEraser, ScopeEraser>();
+        services.AddScoped<IRunCounter, RunCounter>();
 
         services.AddSingleton(DeploymentEnvironment.From(configuration));
         services.AddSingleton<AuthSettings>();

@@ -55,6 +55,24 @@ public sealed class ConcurrentWriteTests : AuthTestBase
         (await Task.WhenAll(Enumerable.Range(0, count).Select(send))).Select(r => (int)r.StatusCode).ToList();
 
     [Test]
+    public async Task Concurrent_first_learns_of_a_new_scope_all_succeed_and_every_run_is_counted()
+    {
+        // Far from every limit, keyed learns of one scope run in parallel (decision 0014): the
+        // scope's run counters must still be created once and lose no increment.
+        var editor = await KeyAsync("editor");
+
+        var statuses = await ConcurrentlyAsync(16, i => SendAsync(HttpMethod.Post, "/v1/learn", editor.Secret, new { task = TaskText(i), code = "x", eval_score = 7 }));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(statuses, Is.All.EqualTo(200));
+            Assert.That(await PatternCountAsync(), Is.EqualTo(16));
+            Assert.That(await WithDbAsync(db => db.ScopeMetrics.Where(m => m.TenantId == Tenant && m.ProjectId == Project).Select(m => m.Runs).SingleAsync()), Is.EqualTo(16));
+            Assert.That(await WithDbAsync(db => db.PatternCounts.Where(c => c.TenantId == Tenant && c.ProjectId == Project).Select(c => c.Patterns).SingleAsync()), Is.EqualTo(16));
+        });
+    }
+
+    [Test]
     public async Task M9_twenty_concurrent_learns_under_a_key_limit_of_ten_store_exactly_ten()
     {
         var editor = await KeyAsync("editor", maxPatterns: 10);

@@ -25,6 +25,7 @@ public sealed class LearnHandler(
     IScopeWriteLock scopeLock,
     INearDuplicateLookup duplicates,
     IVectorIndex index,
+    IRunCounter runs,
     AiProviders providers,
     MemorySettings settings,
     TimeProvider clock) : ICommandHandler<LearnCommand, LearnResult>
@@ -103,18 +104,8 @@ public sealed class LearnHandler(
             Timestamp = timestamp,
         });
         db.RunRecords.Add(new RunRecord { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Timestamp = timestamp, Success = true, EvalScore = request.EvalScore });
-        var metrics = await db.ScopeMetrics.InScope(scope).FirstOrDefaultAsync(cancellationToken);
-        if (metrics is null)
-        {
-            db.ScopeMetrics.Add(new ScopeMetrics { TenantId = scope.TenantId, ProjectId = scope.ProjectId, Runs = 1, Success = 1 });
-        }
-        else
-        {
-            metrics.Runs++;
-            metrics.Success++;
-        }
-
         await db.SaveChangesAsync(cancellationToken);
+        await runs.CountSuccessAsync(scope, cancellationToken);
         if (vector is not null)
         {
             await index.UpsertAsync(scope, key, vector, embeddings!.Model, cancellationToken);
