@@ -62,9 +62,10 @@ public sealed partial class ScopeStatsRefresher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IApplicationDbContext>();
-        var patterns = await db.Patterns.AsNoTracking()
-            .GroupBy(p => new { p.TenantId, p.ProjectId })
-            .Select(g => new { g.Key.TenantId, g.Key.ProjectId, Count = g.LongCount() })
+        // The trigger-kept counts (decision 0014): one small table instead of grouping every pattern.
+        var patterns = await db.PatternCounts.AsNoTracking()
+            .Where(c => c.Patterns > 0)
+            .Select(c => new { c.TenantId, c.ProjectId, Count = (long)c.Patterns })
             .ToListAsync(cancellationToken);
         var runs = await db.ScopeMetrics.AsNoTracking().ToListAsync(cancellationToken);
         var evals = await db.EvalRecords.AsNoTracking()

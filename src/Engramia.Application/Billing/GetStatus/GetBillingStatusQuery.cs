@@ -1,7 +1,7 @@
-using Engramia.Application.Common;
 using Engramia.Application.Common.Security;
 using Engramia.Application.Billing.Common;
 using Engramia.Application.Common.Interfaces;
+using Engramia.Application.Memory.Common;
 using Engramia.Domain.Billing;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +42,7 @@ public sealed class GetBillingStatusHandler(
         var scope = context.Scope;
         var sub = await subscriptions.GetAsync(tenantId, cancellationToken);
         var evalRuns = await meter.GetCountAsync(tenantId, UsageCounter.EvalRuns, clock.GetUtcNow(), cancellationToken);
-        var patterns = await db.Patterns.InScope(scope).CountAsync(cancellationToken);
+        var patterns = await PatternCounts.OfAsync(db, scope, cancellationToken);
         var projects = await db.Projects.CountAsync(p => p.TenantId == tenantId && p.DeletedAt == null, cancellationToken);
         var overage = await db.OverageSettings.AsNoTracking()
             .FirstOrDefaultAsync(o => o.TenantId == tenantId && o.Metric == UsageCounter.EvalRuns, cancellationToken);

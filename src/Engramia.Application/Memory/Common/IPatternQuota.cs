@@ -12,10 +12,11 @@ public interface IPatternQuota
     Task EnsureCanAddAsync(int additional, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Patterns the scope may still gain under the project and key quotas (≤ 0: none); null when no
-    /// quota applies. A read without locks: callers far from every limit need not serialise.
+    /// Patterns the scope may still gain under the project and key quotas (≤ 0: none) when it holds
+    /// <paramref name="current"/> patterns; null when no quota applies. Callers far from every limit
+    /// need not serialise.
     /// </summary>
-    Task<int?> RoomAsync(CancellationToken cancellationToken);
+    Task<int?> RoomAsync(int current, CancellationToken cancellationToken);
 }
 
 /// <summary>Where the tenant's plan pattern limit comes from; the billing feature replaces the default (developer plan).</summary>

@@ -6,14 +6,13 @@ namespace Engramia.Application.Memory.Common;
 /// <summary>Project cap (share of the plan limit) and the key's own <c>max_patterns</c>; skipped for anonymous callers.</summary>
 public sealed class PatternQuota(IApplicationDbContext db, IRequestContext context, IPlanLimits plans, MemorySettings settings, IAuditLog audit) : IPatternQuota
 {
-    public async Task<int?> RoomAsync(CancellationToken cancellationToken)
+    public async Task<int?> RoomAsync(int current, CancellationToken cancellationToken)
     {
         if (context.IsAnonymous)
         {
             return null;
         }
 
-        var current = await PatternCounts.OfAsync(db, context.Scope, cancellationToken);
         var projectCap = await ProjectCapAsync(cancellationToken);
         int? room = projectCap is { } cap ? cap - current : null;
         if (context.KeyMaxPatterns is { } keyMax)

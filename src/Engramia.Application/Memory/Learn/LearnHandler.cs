@@ -55,7 +55,7 @@ public sealed class LearnHandler(
         // after the other; unrelated learns of the scope run in parallel.
         await scopeLock.AcquireKeysAsync(scope, signature.LockKeys, cancellationToken);
         var count = await PatternCounts.OfAsync(db, scope, cancellationToken);
-        var room = Math.Min(MemoryConstants.PatternHardCap - count, await quota.RoomAsync(cancellationToken) ?? int.MaxValue);
+        var room = Math.Min(MemoryConstants.PatternHardCap - count, await quota.RoomAsync(count, cancellationToken) ?? int.MaxValue);
         if (room <= NearCapMargin)
         {
             // Close to a limit the count must not race: the whole scope is serialised (after the keys,

@@ -1,6 +1,7 @@
 using Engramia.Application.Common;
 using Engramia.Application.Common.Interfaces;
 using Engramia.Application.Common.Security;
+using Engramia.Application.Memory.Common;
 using Engramia.Domain.Memory.Algorithms;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public sealed class GetMetricsHandler(IApplicationDbContext db, IRequestContext 
             .InScope(scope)
             .OrderByDescending(e => e.Id).Take(MemoryConstants.MetricsAvgWindow)
             .Select(e => e.Overall).ToListAsync(cancellationToken);
-        var patterns = await db.Patterns.InScope(scope).CountAsync(cancellationToken);
+        var patterns = await PatternCounts.OfAsync(db, scope, cancellationToken);
         var runs = metrics?.Runs ?? 0;
         return new MemoryMetrics(
             runs,
