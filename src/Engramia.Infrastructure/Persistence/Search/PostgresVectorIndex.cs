@@ -14,33 +14,7 @@ namespace Engramia.Infrastructure.Persistence.Search;
 /// </summary>
 internal sealed class PostgresVectorIndex(PostgresDbContext db) : VectorIndexBase(db)
 {
-    public override async Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
-    {
-        var embedding = new Vector(vector);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
-             VALUES ({scope.TenantId}, {scope.ProjectId}, {key}, {embedding}, {vector.Length}, {model})
-             ON CONFLICT (tenant_id, project_id, key)
-             DO UPDATE SET embedding = EXCLUDED.embedding, dim = EXCLUDED.dim, model = EXCLUDED.model
-             """,
-            cancellationToken);
-    }
-
-    public override async Task<bool> ReplaceStaleAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
-    {
-        var embedding = new Vector(vector);
-        return await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
-             SELECT {scope.TenantId}, {scope.ProjectId}, {key}, {embedding}, {vector.Length}, {model}
-             WHERE EXISTS (SELECT 1 FROM memory_data m WHERE m.tenant_id = {scope.TenantId} AND m.project_id = {scope.ProjectId} AND m.key = {key})
-             ON CONFLICT (tenant_id, project_id, key)
-             DO UPDATE SET embedding = EXCLUDED.embedding, dim = EXCLUDED.dim, model = EXCLUDED.model
-             WHERE memory_embeddings.model <> EXCLUDED.model
-             """,
-            cancellationToken) > 0;
-    }
+    protected override object Stored(float[] vector) => new Vector(vector);
 
     public override async Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken)
     {
@@ -60,11 +34,7 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : VectorIndexBas
                    """;
         var rows = await db.Database.SqlQueryRaw<VectorHit>(
                 sql,
-                new Npgsql.NpgsqlParameter("q", new Vector(vector)),
-                new Npgsql.NpgsqlParameter("m", model),
-                new Npgsql.NpgsqlParameter("t", scope.TenantId),
-                new Npgsql.NpgsqlParameter("p", scope.ProjectId),
-                new Npgsql.NpgsqlParameter("k", k))
+                Parameters(scope, vector, model, k))
             .ToListAsync(cancellationToken);
         return rows;
     }
@@ -82,11 +52,7 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : VectorIndexBas
                    """;
         return await db.Database.SqlQueryRaw<VectorHit>(
                 sql,
-                new Npgsql.NpgsqlParameter("q", new Vector(vector)),
-                new Npgsql.NpgsqlParameter("m", model),
-                new Npgsql.NpgsqlParameter("t", scope.TenantId),
-                new Npgsql.NpgsqlParameter("p", scope.ProjectId),
-                new Npgsql.NpgsqlParameter("k", k))
+                Parameters(scope, vector, model, k))
             .ToListAsync(cancellationToken);
     }
 
@@ -118,11 +84,17 @@ internal sealed class PostgresVectorIndex(PostgresDbContext db) : VectorIndexBas
                    """;
         return await db.Database.SqlQueryRaw<PatternHit>(
                 sql,
-                new Npgsql.NpgsqlParameter("q", new Vector(vector)),
-                new Npgsql.NpgsqlParameter("m", model),
-                new Npgsql.NpgsqlParameter("t", scope.TenantId),
-                new Npgsql.NpgsqlParameter("p", scope.ProjectId),
-                new Npgsql.NpgsqlParameter("k", k))
+                Parameters(scope, vector, model, k))
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>@q, @m, @t, @p and @k of the statements above.</summary>
+    private static object[] Parameters(Scope scope, float[] vector, string model, int k) =>
+    [
+        new Npgsql.NpgsqlParameter("q", new Vector(vector)),
+        new Npgsql.NpgsqlParameter("m", model),
+        new Npgsql.NpgsqlParameter("t", scope.TenantId),
+        new Npgsql.NpgsqlParameter("p", scope.ProjectId),
+        new Npgsql.NpgsqlParameter("k", k),
+    ];
 }

@@ -11,33 +11,7 @@ namespace Engramia.Infrastructure.Persistence.Search;
 /// </summary>
 internal sealed class SqliteVectorIndex(SqliteDbContext db) : VectorIndexBase(db)
 {
-    public override async Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
-    {
-        var blob = VectorBlob.ToBytes(vector);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
-             VALUES ({scope.TenantId}, {scope.ProjectId}, {key}, {blob}, {vector.Length}, {model})
-             ON CONFLICT (tenant_id, project_id, key)
-             DO UPDATE SET embedding = excluded.embedding, dim = excluded.dim, model = excluded.model
-             """,
-            cancellationToken);
-    }
-
-    public override async Task<bool> ReplaceStaleAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken)
-    {
-        var blob = VectorBlob.ToBytes(vector);
-        return await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
-             SELECT {scope.TenantId}, {scope.ProjectId}, {key}, {blob}, {vector.Length}, {model}
-             WHERE EXISTS (SELECT 1 FROM memory_data m WHERE m.tenant_id = {scope.TenantId} AND m.project_id = {scope.ProjectId} AND m.key = {key})
-             ON CONFLICT (tenant_id, project_id, key)
-             DO UPDATE SET embedding = excluded.embedding, dim = excluded.dim, model = excluded.model
-             WHERE memory_embeddings.model <> excluded.model
-             """,
-            cancellationToken) > 0;
-    }
+    protected override object Stored(float[] vector) => VectorBlob.ToBytes(vector);
 
     public override async Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken)
     {

@@ -6,12 +6,33 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Engramia.Infrastructure.Persistence.Search;
 
-/// <summary>What both stores do alike: deletes and the model bookkeeping of re-embedding, in EF Core.</summary>
+/// <summary>What both stores do alike: writes (the same upserts), deletes and the model bookkeeping of re-embedding.</summary>
 internal abstract class VectorIndexBase(EngramiaDbContext db) : IVectorIndex
 {
-    public abstract Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken);
+    /// <summary>The vector as the store's column holds it (pgvector's <c>vector</c>, SQLite's blob).</summary>
+    protected abstract object Stored(float[] vector);
 
-    public abstract Task<bool> ReplaceStaleAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken);
+    public Task UpsertAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
+             VALUES ({scope.TenantId}, {scope.ProjectId}, {key}, {Stored(vector)}, {vector.Length}, {model})
+             ON CONFLICT (tenant_id, project_id, key)
+             DO UPDATE SET embedding = excluded.embedding, dim = excluded.dim, model = excluded.model
+             """,
+            cancellationToken);
+
+    public async Task<bool> ReplaceStaleAsync(Scope scope, string key, float[] vector, string model, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+             INSERT INTO memory_embeddings (tenant_id, project_id, key, embedding, dim, model)
+             SELECT {scope.TenantId}, {scope.ProjectId}, {key}, {Stored(vector)}, {vector.Length}, {model}
+             WHERE EXISTS (SELECT 1 FROM memory_data m WHERE m.tenant_id = {scope.TenantId} AND m.project_id = {scope.ProjectId} AND m.key = {key})
+             ON CONFLICT (tenant_id, project_id, key)
+             DO UPDATE SET embedding = excluded.embedding, dim = excluded.dim, model = excluded.model
+             WHERE memory_embeddings.model <> excluded.model
+             """,
+            cancellationToken) > 0;
 
     public abstract Task<IReadOnlyList<VectorHit>> SearchAsync(Scope scope, float[] vector, string model, int k, CancellationToken cancellationToken);
 
