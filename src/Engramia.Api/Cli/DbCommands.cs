@@ -98,13 +98,11 @@ internal static class DbCommands
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Count the patterns to re-embed; change nothing." };
         var batch = new Option<int>("--batch") { Description = $"Patterns per embedding call and write (1-{ReindexCommand.MaxBatchSize}).", DefaultValueFactory = _ => 100 };
-        var tenant = new Option<string?>("--tenant", "-t") { Description = "Only this tenant (with --project; default: every scope)." };
-        var project = new Option<string?>("--project", "-p") { Description = "Only this project of --tenant." };
-        var command = new Command("reindex", "Re-embed patterns stored with another embedding model than the configured one.") { dryRun, batch, tenant, project };
+        var scopeChoice = new ScopeChoice();
+        var command = new Command("reindex", "Re-embed patterns stored with another embedding model than the configured one.") { dryRun, batch, scopeChoice.Tenant, scopeChoice.Project };
         command.SetAction((parse, ct) => OperatorSession.RunAsync(services, async (session, output) =>
         {
-            var only = parse.GetValue(tenant) is { } t ? new Scope(t, parse.GetValue(project) ?? Scope.DefaultId) : (Scope?)null;
-            var scopes = only is { } one ? [one] : await session.SendAsync(Scope.Default, new ListPatternScopesQuery(), ct);
+            var scopes = await scopeChoice.ResolveAsync(parse, session, ct);
             var reindexCommand = new ReindexCommand { BatchSize = parse.GetValue(batch), DryRun = parse.GetValue(dryRun) };
             int pending = 0, reindexed = 0, remaining = 0;
             foreach (var scope in scopes)
@@ -129,13 +127,11 @@ internal static class DbCommands
     {
         var samples = new Option<int>("--samples") { Description = "Stored vectors used as queries per scope (1-1000).", DefaultValueFactory = _ => 50 };
         var k = new Option<int>("--k") { Description = "Neighbours compared (1-100).", DefaultValueFactory = _ => 10 };
-        var tenant = new Option<string?>("--tenant", "-t") { Description = "Only this tenant (with --project; default: every scope)." };
-        var project = new Option<string?>("--project", "-p") { Description = "Only this project of --tenant." };
-        var command = new Command("vector-recall", "Measure the vector search's recall@k against an exact scan, per scope.") { samples, k, tenant, project };
+        var scopeChoice = new ScopeChoice();
+        var command = new Command("vector-recall", "Measure the vector search's recall@k against an exact scan, per scope.") { samples, k, scopeChoice.Tenant, scopeChoice.Project };
         command.SetAction((parse, ct) => OperatorSession.RunAsync(services, async (session, output) =>
         {
-            var only = parse.GetValue(tenant) is { } t ? new Scope(t, parse.GetValue(project) ?? Scope.DefaultId) : (Scope?)null;
-            var scopes = only is { } one ? [one] : await session.SendAsync(Scope.Default, new ListPatternScopesQuery(), ct);
+            var scopes = await scopeChoice.ResolveAsync(parse, session, ct);
             foreach (var scope in scopes)
             {
                 var result = await session.SendAsync(scope, new MeasureVectorRecallCommand { Samples = parse.GetValue(samples), K = parse.GetValue(k) }, ct);
@@ -147,6 +143,19 @@ internal static class DbCommands
             return 0;
         }));
         return command;
+    }
+
+    /// <summary><c>--tenant T --project P</c>: that one scope; neither: every scope that holds patterns.</summary>
+    private sealed class ScopeChoice
+    {
+        public Option<string?> Tenant { get; } = new("--tenant", "-t") { Description = "Only this tenant (with --project; default: every scope)." };
+
+        public Option<string?> Project { get; } = new("--project", "-p") { Description = "Only this project of --tenant." };
+
+        public async Task<IReadOnlyList<Scope>> ResolveAsync(ParseResult parse, OperatorSession session, CancellationToken cancellationToken) =>
+            parse.GetValue(Tenant) is { } tenant
+                ? [new Scope(tenant, parse.GetValue(Project) ?? Scope.DefaultId)]
+                : await session.SendAsync(Scope.Default, new ListPatternScopesQuery(), cancellationToken);
     }
 
     private static string Describe(MigrationState state) => state.Current switch
