@@ -150,10 +150,7 @@ public static class Seeder
             await writer.CompleteAsync();
         }
 
-        await using (var analyze = new NpgsqlCommand("ANALYZE memory_data; ANALYZE memory_embeddings; ANALYZE eval_records; ANALYZE pattern_dedup_tokens;", conn))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
+        await ExecuteAsync(conn, "ANALYZE memory_data; ANALYZE memory_embeddings; ANALYZE eval_records; ANALYZE pattern_dedup_tokens;");
 
         var build = buildSeconds is { } b ? string.Create(CultureInfo.InvariantCulture, $",\"hnsw_build_seconds\":{b:F1}") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
