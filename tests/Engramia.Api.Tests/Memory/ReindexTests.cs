@@ -19,6 +19,7 @@ namespace Engramia.Api.Tests.Memory;
 public sealed class ReindexTests(string storage)
 {
     private const int Patterns = 60;
+    private const string MetricsToken = "reindex-metrics-token";
     private static readonly string[] Subjects = ["invoice", "sensor", "ledger", "weather", "payroll", "census", "traffic", "inventory", "clinic", "harbor"];
     private static readonly string[] Actions = ["parse", "validate", "summarize", "deduplicate", "export", "translate"];
 
@@ -86,7 +87,7 @@ public sealed class ReindexTests(string storage)
             }
         }
 
-        await using var local = Host("local");
+        await using var local = Host("local", new() { ["ENGRAMIA_METRICS"] = "true", ["ENGRAMIA_METRICS_TOKEN"] = MetricsToken });
         using var client = local.CreateClient();
         Assert.That(await VectorsAsync(local), Is.EqualTo(new Dictionary<string, int> { ["1536/text-embedding-3-small"] = Patterns }));
 
@@ -147,6 +148,16 @@ public sealed class ReindexTests(string storage)
             Assert.That(measured.Status, Is.EqualTo(200), measured.Body?.ToJsonString());
             Assert.That(measured.Body!["samples"]!.GetValue<int>(), Is.EqualTo(20));
             Assert.That(measured.Body!["recall"]!.GetValue<double>(), Is.GreaterThanOrEqualTo(0.9));
+        });
+
+        // Both figures reach a real scrape: the job's counter and the measurement's per-scope gauge.
+        using var scrapeRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrapeRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsToken);
+        var scrape = await (await client.SendAsync(scrapeRequest)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(scrape, Does.Match(@"engramia_reindex_patterns_total\{[^}]*\} " + Patterns + "\n"), scrape);
+            Assert.That(scrape, Does.Match(@"engramia_vector_recall_ratio\{[^}]*project_id=""default""[^}]*\} [0-9.]+"), scrape);
         });
 
         var again = await PostAsync(client, "/v1/admin/reindex", new { });
